@@ -1,0 +1,130 @@
+package dev.iotjwt.cli;
+
+import dev.iotjwt.InputException;
+import dev.iotjwt.ToolException;
+import picocli.CommandLine;
+import picocli.CommandLine.IFactory;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.Constructor;
+
+/** Builds the command line with its handlers; the one place that knows how errors become exit codes. */
+public final class Cli {
+    private Cli() {
+    }
+
+    public static CommandLine create() {
+        return create(CliContext.system());
+    }
+
+    public static CommandLine create(CliContext context) {
+        CommandLine cl = new CommandLine(RootCommand.class, new Factory(context));
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler(Cli::usageError);
+        cl.setExecutionExceptionHandler(Cli::executionError);
+        cl.setExitCodeExceptionMapper(Cli::exitCodeOf);
+        addExitCodes(cl);
+        return cl;
+    }
+
+    private static void addExitCodes(CommandLine cl) {
+        cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCodes.helpList());
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            addExitCodes(sub);
+        }
+    }
+
+    static int exitCodeOf(Throwable t) {
+        if (t instanceof ParameterException) {
+            return ExitCodes.USAGE;
+        }
+        if (t instanceof InputException) {
+            return ExitCodes.INPUT;
+        }
+        return ExitCodes.INTERNAL;
+    }
+
+    private static int usageError(ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        String message = String.valueOf(ex.getMessage());
+        if (message.regionMatches(true, 0, "error: ", 0, 7)) {
+            message = message.substring(7);
+        }
+        err.println("iotjwt: " + lowerFirst(message));
+        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return ExitCodes.USAGE;
+    }
+
+    private static int executionError(Exception ex, CommandLine cmd, ParseResult parseResult) {
+        PrintWriter err = cmd.getErr();
+        if (ex instanceof ParameterException pe) {
+            return usageError(pe, new String[0]);
+        }
+        if (ex instanceof ToolException te) {
+            err.println("iotjwt: " + te.getMessage());
+            if (te.hint() != null) {
+                err.println("hint: " + te.hint());
+            }
+            if (verbose(parseResult) && te.getCause() != null) {
+                err.print(stackTrace(te.getCause()));
+            }
+            err.flush();
+            return exitCodeOf(te);
+        }
+        err.println("iotjwt: internal error: " + ex);
+        if (verbose(parseResult)) {
+            err.print(stackTrace(ex));
+        } else {
+            err.println("hint: this is a bug; run again with --verbose for the stack trace and report it");
+        }
+        err.flush();
+        return ExitCodes.INTERNAL;
+    }
+
+    private static String stackTrace(Throwable t) {
+        StringWriter sw = new StringWriter();
+        t.printStackTrace(new PrintWriter(sw));
+        return sw.toString();
+    }
+
+    private static boolean verbose(ParseResult pr) {
+        for (ParseResult p = pr; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String lowerFirst(String s) {
+        if (s == null || s.isEmpty()) {
+            return String.valueOf(s);
+        }
+        return Character.toLowerCase(s.charAt(0)) + s.substring(1);
+    }
+
+    /** Gives commands that want it the {@link CliContext}. */
+    private static final class Factory implements IFactory {
+        private final CliContext context;
+
+        Factory(CliContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            try {
+                Constructor<K> c = cls.getDeclaredConstructor(CliContext.class);
+                return c.newInstance(context);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(cls);
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.iotjwt.jwt;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.jsonwebtoken.JwtBuilder;
+import io.jsonwebtoken.Jwts;
+import io.jsonwebtoken.security.SecureDigestAlgorithm;
+
+import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
+import java.util.Base64;
+import java.util.Date;
+import java.util.Map;
+
+/** Mints IoT Core device tokens: {@code {"alg","typ":"JWT"}}, integer iat/exp, aud = project, base64url, no padding. */
+public final class JwtMinter {
+
+    public MintedToken mint(MintRequest request) {
+        long iat = request.issuedAt().getEpochSecond();
+        long exp = iat + request.ttl().getSeconds();
+        SecureDigestAlgorithm<PrivateKey, ?> alg = request.alg() == JwtAlg.RS256 ? Jwts.SIG.RS256 : Jwts.SIG.ES256;
+        JwtBuilder builder = Jwts.builder()
+                .header().add("alg", request.alg().name()).type("JWT").and()
+                .issuedAt(new Date(iat * 1000))
+                .expiration(new Date(exp * 1000))
+                .audience().single(request.audience());
+        for (Map.Entry<String, Object> claim : request.extra().entrySet()) {
+            builder.claim(claim.getKey(), claim.getValue());
+        }
+        String token = builder.signWith(request.key(), alg).compact();
+        String[] parts = token.split("\\.");
+        return new MintedToken(token, decode(parts[0]), decode(parts[1]));
+    }
+
+    private static JsonObject decode(String segment) {
+        String json = new String(Base64.getUrlDecoder().decode(segment), StandardCharsets.UTF_8);
+        return JsonParser.parseString(json).getAsJsonObject();
+    }
+}

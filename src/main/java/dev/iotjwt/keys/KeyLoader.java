@@ -1,0 +1,542 @@
+package dev.iotjwt.keys;
+
+import dev.iotjwt.InputException;
+import dev.iotjwt.keys.Der.DerException;
+import dev.iotjwt.keys.Der.Node;
+import dev.iotjwt.keys.KeyMaterial.Container;
+import dev.iotjwt.keys.KeyMaterial.Encoding;
+import dev.iotjwt.keys.KeyMaterial.Kind;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.RSAPublicKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Reads private keys, public keys and certificates from PEM or DER, detecting the format from the content.
+ * Plain keys are read with the JDK alone; only encrypted keys load Bouncy Castle.
+ */
+public final class KeyLoader {
+    /** Key and certificate files are small; anything larger is not one. */
+    public static final long MAX_FILE_BYTES = 1 << 20;
+
+    static final String RSA_OID = "1.2.840.113549.1.1.1";
+    static final String RSA_PSS_OID = "1.2.840.113549.1.1.10";
+    static final String EC_OID = "1.2.840.10045.2.1";
+    private static final String PKCS7_SIGNED_OID = "1.2.840.113549.1.7.2";
+    private static final String PKCS7_DATA_OID = "1.2.840.113549.1.7.1";
+
+    private static final String PRIVATE_HINT = "give the device's private key (PEM or DER: PKCS#8, PKCS#1 or SEC1)";
+
+    /** Reads the one private key in the file (a file may also hold certificates or EC parameters). */
+    public KeyMaterial readPrivateKey(Path file, PasswordSource passwords) throws InputException {
+        List<KeyMaterial> items = read(file, passwords);
+        for (KeyMaterial item : items) {
+            if (item.kind() == Kind.PRIVATE_KEY) {
+                return item;
+            }
+        }
+        KeyMaterial first = items.get(0);
+        throw new InputException(file + ": is " + article(first.describe()) + ", not a private key", PRIVATE_HINT);
+    }
+
+    /** Reads a public key: from a public key, a certificate, or the public half of a private key. */
+    public KeyMaterial readPublicKey(Path file, PasswordSource passwords) throws InputException {
+        List<KeyMaterial> items = read(file, passwords);
+        for (KeyMaterial item : items) {
+            if (item.publicKey() != null) {
+                return item;
+            }
+            if (item.privateKey() != null) {
+                return new KeyMaterial(item.source(), item.kind(), item.container(), item.encoding(), item.encrypted(),
+                        item.type(), item.privateKey(), publicKeyOf(item), null);
+            }
+        }
+        throw new InputException(file + ": holds no public key", "give a public key, a certificate or a private key");
+    }
+
+    /** Reads every key or certificate in the file, in order. */
+    public List<KeyMaterial> read(Path file, PasswordSource passwords) throws InputException {
+        String source = file.toString();
+        byte[] bytes = readFile(file);
+        return parse(bytes, source, passwords);
+    }
+
+    /** Reads every key or certificate in bytes that came from {@code source}. */
+    public List<KeyMaterial> parse(byte[] bytes, String source, PasswordSource passwords) throws InputException {
+        if (bytes.length >= 3 && (bytes[0] & 0xff) == 0xef && (bytes[1] & 0xff) == 0xbb && (bytes[2] & 0xff) == 0xbf) {
+            byte[] rest = new byte[bytes.length - 3];
+            System.arraycopy(bytes, 3, rest, 0, rest.length);
+            bytes = rest;
+        }
+        if (bytes.length == 0 || isBlank(bytes)) {
+            throw new InputException(source + ": is empty", "give the key file itself, not an empty placeholder");
+        }
+        if ((bytes[0] & 0xff) == Der.SEQUENCE || (bytes[0] & 0xff) == Der.OID) {
+            return List.of(classify(bytes, null, source, Encoding.DER, passwords, null));
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        if (Pem.looksLikePem(text)) {
+            return fromPem(Pem.parse(text, source), source, passwords);
+        }
+        String compact = text.replaceAll("\\s", "");
+        if (compact.matches("[A-Za-z0-9+/]+={0,2}") && compact.length() % 4 == 0 && compact.startsWith("M")) {
+            byte[] der = Base64.getDecoder().decode(compact);
+            return List.of(classify(der, null, source, Encoding.BASE64, passwords, null));
+        }
+        throw notAKey(bytes, text, source);
+    }
+
+    private List<KeyMaterial> fromPem(List<Pem.Block> blocks, String source, PasswordSource passwords)
+            throws InputException {
+        String curveFromParams = null;
+        List<KeyMaterial> out = new ArrayList<>();
+        InputException firstUnsupported = null;
+        for (Pem.Block block : blocks) {
+            String label = block.label();
+            if (label.equals("EC PARAMETERS")) {
+                curveFromParams = curveOfParameters(block.der(), source);
+                continue;
+            }
+            if (label.equals("OPENSSH PRIVATE KEY")) {
+                throw new InputException("key.unsupported", source + ": is an OpenSSH private key, a format made for"
+                        + " ssh, not for JWTs", "convert a copy to PKCS#8: ssh-keygen -p -m PKCS8 -f COPY");
+            }
+            if (label.contains("CERTIFICATE REQUEST")) {
+                throw new InputException(source + ": is a certificate signing request (CSR), not a key",
+                        PRIVATE_HINT);
+            }
+            if (label.equals("X509 CRL")) {
+                throw new InputException(source + ": is a certificate revocation list, not a key", PRIVATE_HINT);
+            }
+            if (label.startsWith("PGP ")) {
+                throw new InputException("key.unsupported", source + ": is an OpenPGP key, not an X.509/PKCS key",
+                        PRIVATE_HINT);
+            }
+            try {
+                KeyMaterial item;
+                if (block.legacyEncrypted()) {
+                    char[] password = requirePassword(passwords, source, "legacy OpenSSL-encrypted " + label);
+                    byte[] plain = EncryptedKeys.decryptLegacy(block.der(), block.headers().get("DEK-Info"), password,
+                            source);
+                    try {
+                        item = classify(plain, label, source, Encoding.PEM, passwords, curveFromParams);
+                    } catch (InputException e) {
+                        throw new InputException(null, source + ": wrong password for the legacy OpenSSL-encrypted "
+                                + label, "check the password file or variable", e);
+                    }
+                    item = encrypted(item);
+                } else {
+                    item = classify(block.der(), label, source, Encoding.PEM, passwords, curveFromParams);
+                }
+                out.add(item);
+            } catch (InputException e) {
+                if (!"key.unsupported".equals(e.code()) || blocks.size() == 1) {
+                    throw e;
+                }
+                if (firstUnsupported == null) {
+                    firstUnsupported = e;
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            if (firstUnsupported != null) {
+                throw firstUnsupported;
+            }
+            throw new InputException(source + ": holds only EC parameters, no key",
+                    "the key block (BEGIN EC PRIVATE KEY) is missing; copy the whole file openssl wrote");
+        }
+        return out;
+    }
+
+    private static KeyMaterial encrypted(KeyMaterial m) {
+        return new KeyMaterial(m.source(), m.kind(), m.container(), m.encoding(), true, m.type(), m.privateKey(),
+                m.publicKey(), m.certificate());
+    }
+
+    private static char[] requirePassword(PasswordSource passwords, String source, String what)
+            throws InputException {
+        char[] password = passwords.password(source);
+        if (password == null) {
+            throw new InputException(source + ": is an " + what + " and no password was given",
+                    passwords.howToGive());
+        }
+        return password;
+    }
+
+    /** Recognises a DER structure by its shape and turns it into key material. */
+    private KeyMaterial classify(byte[] der, String label, String source, Encoding encoding, PasswordSource passwords,
+                                 String curveHint) throws InputException {
+        Node top;
+        try {
+            top = Der.parse(der);
+        } catch (DerException e) {
+            String what = label != null ? "the PEM block '" + label + "'" : "the DER data";
+            throw new InputException(source + ": " + what + " is not valid DER: " + e.getMessage(),
+                    e.getMessage().contains("truncated") ? "the file is truncated; copy or export it again"
+                            : "the file is damaged or is not a key");
+        }
+        try {
+            if (top.tag() == Der.OID) {
+                throw new InputException(source + ": holds only EC parameters, no key",
+                        "the key block (BEGIN EC PRIVATE KEY) is missing; copy the whole file openssl wrote");
+            }
+            if (top.tag() != Der.SEQUENCE) {
+                throw new InputException(source + ": is DER data that is not a key or certificate", PRIVATE_HINT);
+            }
+            List<Node> c = top.children();
+            int n = c.size();
+            if (n == 2 && c.get(0).tag() == Der.SEQUENCE && c.get(1).tag() == Der.OCTET_STRING
+                    && firstIsOid(c.get(0))) {
+                char[] password = requirePassword(passwords, source, "encrypted PKCS#8 private key");
+                byte[] plain = EncryptedKeys.decryptPkcs8(der, password, source);
+                return encrypted(classify(plain, "PRIVATE KEY", source, encoding, passwords, curveHint));
+            }
+            if (n == 2 && c.get(0).tag() == Der.SEQUENCE && c.get(1).tag() == Der.BIT_STRING
+                    && firstIsOid(c.get(0))) {
+                return spki(der, c.get(0), source, encoding, Container.SPKI);
+            }
+            if (n == 3 && c.get(0).tag() == Der.SEQUENCE && c.get(1).tag() == Der.SEQUENCE
+                    && c.get(2).tag() == Der.BIT_STRING) {
+                return certificate(der, c.get(0), source, encoding);
+            }
+            if (n >= 3 && c.get(0).tag() == Der.INTEGER && c.get(1).tag() == Der.SEQUENCE
+                    && c.get(2).tag() == Der.OCTET_STRING) {
+                return pkcs8(der, c, source, encoding, Container.PKCS8);
+            }
+            if (n >= 9 && allIntegers(c) && c.get(0).integer().signum() == 0) {
+                return pkcs1(der, source, encoding);
+            }
+            if (n == 2 && allIntegers(c)) {
+                byte[] spki = Der.sequence(Der.sequence(Der.oid(RSA_OID), Der.nullValue()),
+                        Der.tlv(Der.BIT_STRING, prefixZero(der)));
+                Node alg = Der.parse(spki).children().get(0);
+                return spki(spki, alg, source, encoding, Container.PKCS1_PUBLIC);
+            }
+            if (n >= 2 && c.get(0).tag() == Der.INTEGER && c.get(0).integer().equals(BigInteger.ONE)
+                    && c.get(1).tag() == Der.OCTET_STRING) {
+                return sec1(der, c, source, encoding, curveHint);
+            }
+            if (n == 6 && allIntegers(c)) {
+                throw new InputException("key.unsupported", source + ": is a DSA private key; IoT Core accepts only"
+                        + " RSA (RS256) and EC P-256 (ES256) keys", PRIVATE_HINT);
+            }
+            if (n >= 2 && c.get(0).tag() == Der.INTEGER && c.get(1).tag() == Der.SEQUENCE
+                    && firstIsOid(c.get(1)) && PKCS7_DATA_OID.equals(c.get(1).children().get(0).oid())) {
+                throw new InputException(source + ": is a PKCS#12 (.p12/.pfx) keystore",
+                        "extract the key: openssl pkcs12 -in FILE -nocerts -nodes -out key.pem");
+            }
+            if (n >= 1 && c.get(0).tag() == Der.OID && PKCS7_SIGNED_OID.equals(c.get(0).oid())) {
+                throw new InputException(source + ": is a PKCS#7 certificate bundle (.p7b), not a key",
+                        "extract the certificates: openssl pkcs7 -print_certs -in FILE");
+            }
+            throw new InputException(source + ": is DER data that is not a key or certificate", PRIVATE_HINT);
+        } catch (DerException e) {
+            throw new InputException(source + ": has a damaged key structure: " + e.getMessage(),
+                    "the file is damaged or is not a key");
+        }
+    }
+
+    private static boolean firstIsOid(Node seq) throws DerException {
+        if (!seq.constructed()) {
+            return false;
+        }
+        List<Node> k = seq.children();
+        return !k.isEmpty() && k.get(0).tag() == Der.OID;
+    }
+
+    private static boolean allIntegers(List<Node> c) {
+        return c.stream().allMatch(x -> x.tag() == Der.INTEGER);
+    }
+
+    private static byte[] prefixZero(byte[] b) {
+        byte[] out = new byte[b.length + 1];
+        System.arraycopy(b, 0, out, 1, b.length);
+        return out;
+    }
+
+    private KeyMaterial pkcs8(byte[] der, List<Node> c, String source, Encoding encoding, Container container)
+            throws InputException, DerException {
+        List<Node> alg = c.get(1).children();
+        String oid = alg.get(0).oid();
+        KeyType type = typeOf(oid, alg, source, true);
+        PrivateKey key = generatePrivate(type, der, source);
+        PublicKey pub = key instanceof RSAPrivateCrtKey ? rsaPublicOf((RSAPrivateCrtKey) key)
+                : EcPublicKeys.embedded(c.get(2).value(), key);
+        if (type.isRsa()) {
+            type = new KeyType("RSA", bits(key), null);
+        }
+        return new KeyMaterial(source, Kind.PRIVATE_KEY, container, encoding, false, type, key, pub, null);
+    }
+
+    private KeyMaterial pkcs1(byte[] der, String source, Encoding encoding) throws InputException, DerException {
+        byte[] pkcs8 = Der.sequence(Der.integer(BigInteger.ZERO),
+                Der.sequence(Der.oid(RSA_OID), Der.nullValue()), Der.tlv(Der.OCTET_STRING, der));
+        KeyMaterial m = pkcs8(pkcs8, Der.parse(pkcs8).children(), source, encoding, Container.PKCS1);
+        return m;
+    }
+
+    private KeyMaterial sec1(byte[] der, List<Node> c, String source, Encoding encoding, String curveHint)
+            throws InputException, DerException {
+        String curveOid = curveHint;
+        for (Node child : c.subList(2, c.size())) {
+            if (child.tag() == 0xa0) {
+                Node params = Der.parse(child.value());
+                if (params.tag() != Der.OID) {
+                    throw explicitParameters(source);
+                }
+                curveOid = params.oid();
+            }
+        }
+        if (curveOid == null) {
+            throw new InputException("key.unsupported", source + ": is a SEC1 EC private key that does not name its"
+                    + " curve", "save it with its curve: openssl ec -in KEY -param_enc named_curve -out NEW");
+        }
+        byte[] pkcs8 = Der.sequence(Der.integer(BigInteger.ZERO),
+                Der.sequence(Der.oid(EC_OID), Der.oid(curveOid)), Der.tlv(Der.OCTET_STRING, der));
+        return pkcs8(pkcs8, Der.parse(pkcs8).children(), source, encoding, Container.SEC1);
+    }
+
+    private static InputException explicitParameters(String source) {
+        return new InputException("key.unsupported", source + ": is an EC key with explicit curve parameters"
+                + " instead of a named curve", "save it with a named curve: openssl ec -in KEY -param_enc named_curve"
+                + " -out NEW");
+    }
+
+    private String curveOfParameters(byte[] der, String source) throws InputException {
+        try {
+            Node n = Der.parse(der);
+            if (n.tag() != Der.OID) {
+                throw explicitParameters(source);
+            }
+            return n.oid();
+        } catch (DerException e) {
+            throw new InputException(source + ": the EC PARAMETERS block is damaged: " + e.getMessage());
+        }
+    }
+
+    private KeyMaterial spki(byte[] der, Node algSeq, String source, Encoding encoding, Container container)
+            throws InputException, DerException {
+        List<Node> alg = algSeq.children();
+        KeyType type = typeOf(alg.get(0).oid(), alg, source, false);
+        PublicKey key;
+        try {
+            key = KeyFactory.getInstance(type.algorithm()).generatePublic(new X509EncodedKeySpec(der));
+        } catch (GeneralSecurityException e) {
+            throw new InputException(source + ": the " + type.describe() + " public key is damaged: " + e.getMessage());
+        }
+        return new KeyMaterial(source, Kind.PUBLIC_KEY, container, encoding, false, withSize(type, key), null, key,
+                null);
+    }
+
+    private KeyMaterial certificate(byte[] der, Node tbs, String source, Encoding encoding)
+            throws InputException, DerException {
+        X509Certificate cert;
+        try {
+            cert = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(der));
+        } catch (Exception e) {
+            List<Node> t = tbs.children();
+            if (!t.isEmpty() && t.get(0).tag() == Der.INTEGER && t.size() == 4) {
+                throw new InputException(source + ": is a certificate signing request (CSR), not a key", PRIVATE_HINT);
+            }
+            throw new InputException(source + ": looks like an X.509 certificate but cannot be read: "
+                    + e.getMessage());
+        }
+        PublicKey pub = cert.getPublicKey();
+        byte[] spki = pub.getEncoded();
+        List<Node> alg = Der.parse(spki).children().get(0).children();
+        KeyType type;
+        try {
+            type = typeOf(alg.get(0).oid(), alg, source, false);
+        } catch (InputException e) {
+            type = new KeyType(pub.getAlgorithm(), 0, null);
+        }
+        return new KeyMaterial(source, Kind.CERTIFICATE, Container.X509, encoding, false, withSize(type, pub), null,
+                pub, cert);
+    }
+
+    /** The key type for an algorithm OID; refuses types IoT Core never accepted. */
+    private static KeyType typeOf(String oid, List<Node> alg, String source, boolean privateKey)
+            throws InputException, DerException {
+        String what = privateKey ? "private key" : "public key";
+        switch (oid) {
+            case RSA_OID:
+                return new KeyType("RSA", 0, null);
+            case EC_OID: {
+                if (alg.size() < 2 || alg.get(1).tag() != Der.OID) {
+                    throw explicitParameters(source);
+                }
+                Curves.Curve curve = Curves.byOid(alg.get(1).oid());
+                if (!curve.jdk()) {
+                    throw new InputException("key.unsupported", source + ": is an EC " + what + " on curve "
+                            + curve.display() + "; IoT Core's ES256 needs P-256 (prime256v1)",
+                            "make a P-256 key: openssl ecparam -genkey -name prime256v1 -noout -out ec_private.pem");
+                }
+                return new KeyType("EC", curve.bits(), curve);
+            }
+            default:
+                throw new InputException("key.unsupported", source + ": is " + article(algorithmName(oid) + " " + what)
+                        + "; IoT Core accepts only RSA (RS256) and EC P-256 (ES256) keys",
+                        "make an RSA key: openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out"
+                                + " rsa_private.pem");
+        }
+    }
+
+    private static String algorithmName(String oid) {
+        return switch (oid) {
+            case "1.3.101.112" -> "Ed25519";
+            case "1.3.101.113" -> "Ed448";
+            case "1.3.101.110" -> "X25519";
+            case "1.3.101.111" -> "X448";
+            case "1.2.840.10040.4.1" -> "DSA";
+            case "1.2.840.113549.1.3.1", "1.2.840.10046.2.1" -> "Diffie-Hellman";
+            case RSA_PSS_OID -> "RSA-PSS";
+            case "1.2.156.10197.1.301" -> "SM2";
+            default -> "unknown-algorithm (" + oid + ")";
+        };
+    }
+
+    private static PrivateKey generatePrivate(KeyType type, byte[] pkcs8, String source) throws InputException {
+        try {
+            return KeyFactory.getInstance(type.algorithm()).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+        } catch (GeneralSecurityException e) {
+            throw new InputException(source + ": the " + type.describe() + " private key is damaged: "
+                    + e.getMessage(), "export the key again from its source");
+        }
+    }
+
+    private static KeyType withSize(KeyType type, PublicKey key) {
+        if (key instanceof RSAPublicKey rsa) {
+            return new KeyType("RSA", rsa.getModulus().bitLength(), null);
+        }
+        return type;
+    }
+
+    private static PublicKey rsaPublicOf(RSAPrivateCrtKey crt) {
+        try {
+            return KeyFactory.getInstance("RSA")
+                    .generatePublic(new RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent()));
+        } catch (GeneralSecurityException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The public key of key material: its own, a certificate's, or the public half of a private key (for EC keys
+     * saved without their public point, computed from the private scalar).
+     */
+    public static PublicKey publicKeyOf(KeyMaterial m) {
+        if (m.publicKey() != null) {
+            return m.publicKey();
+        }
+        return EcPublicKeys.derive(m.privateKey());
+    }
+
+    /** RSA private keys report their size only through the modulus. */
+    static int bits(PrivateKey key) {
+        if (key instanceof java.security.interfaces.RSAKey rsa) {
+            return rsa.getModulus().bitLength();
+        }
+        if (key instanceof java.security.interfaces.ECKey ec) {
+            return ec.getParams().getCurve().getField().getFieldSize();
+        }
+        return 0;
+    }
+
+    private static boolean isBlank(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static InputException notAKey(byte[] bytes, String text, String source) {
+        String start = text.stripLeading();
+        if (start.startsWith("PuTTY-User-Key-File")) {
+            return new InputException("key.unsupported", source + ": is a PuTTY key (.ppk), not a PEM or DER key",
+                    "export it from PuTTYgen: Conversions > Export OpenSSH key, then ssh-keygen -p -m PKCS8 -f FILE");
+        }
+        if (start.startsWith("ssh-rsa ") || start.startsWith("ecdsa-sha2-") || start.startsWith("ssh-ed25519 ")) {
+            return new InputException("key.unsupported", source + ": is an OpenSSH public key line, not a PEM or DER"
+                    + " key", "convert it: ssh-keygen -e -m PKCS8 -f FILE");
+        }
+        if (start.startsWith("{")) {
+            return new InputException("key.unsupported", source + ": is JSON (a JSON Web Key?), not a PEM or DER key",
+                    "give the key as PEM or DER");
+        }
+        if (isText(bytes)) {
+            return new InputException(source + ": is text without a PEM block (no '-----BEGIN' line)",
+                    "give a PEM file (-----BEGIN ... KEY-----) or a DER file");
+        }
+        return new InputException(source + ": is binary data that is neither PEM nor DER (first byte 0x"
+                + String.format("%02x", bytes[0] & 0xff) + ")", "give a PEM file (-----BEGIN ... KEY-----) or a DER"
+                + " file");
+    }
+
+    private static boolean isText(byte[] bytes) {
+        int n = Math.min(bytes.length, 4096);
+        for (int i = 0; i < n; i++) {
+            int b = bytes[i] & 0xff;
+            if (b < 0x09 || (b > 0x0d && b < 0x20) || b == 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static String article(String phrase) {
+        String p = phrase.toLowerCase();
+        boolean vowel = "aeiou".indexOf(p.charAt(0)) >= 0
+                || p.matches("^(x\\.509|x25519|x448|rsa|ec |ec$|sec1|ed|sm2|spki|der|hsm).*");
+        return (vowel ? "an " : "a ") + phrase;
+    }
+
+    /** Reads a file with checks that name what is wrong: missing, a directory, unreadable, empty, too large. */
+    public static byte[] readFile(Path file) throws InputException {
+        String source = file.toString();
+        try {
+            if (Files.isDirectory(file)) {
+                throw new InputException(source + ": is a directory, not a file", "give the path of the file itself");
+            }
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw new InputException(source + ": is " + size + " bytes, far too large for a key or certificate"
+                        + " file (at most " + MAX_FILE_BYTES + ")", "check the path");
+            }
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new InputException(source + ": no such file", "check the path");
+        } catch (AccessDeniedException e) {
+            throw new InputException(source + ": permission denied", "check the file's permissions");
+        } catch (IOException e) {
+            throw new InputException(source + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    /** Whether a public key is an EC key on P-256. */
+    public static boolean isP256(PublicKey key) {
+        return key instanceof ECPublicKey ec && ec.getParams().getCurve().getField().getFieldSize() == 256;
+    }
+}
