@@ -5,7 +5,8 @@ import com.google.gson.GsonBuilder;
 
 /** The one JSON writer: records and Gson trees, pretty-printed, HTML characters left alone. */
 final class Json {
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls()
+            .create();
 
     private Json() {
     }

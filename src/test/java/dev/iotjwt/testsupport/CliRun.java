@@ -16,7 +16,7 @@ public record CliRun(int exitCode, String out, String err) {
     }
 
     public static CliRun run(Map<String, String> env, String... args) {
-        CommandLine cl = Cli.create(new CliContext(Fixtures.CLOCK, env, () -> null));
+        CommandLine cl = Cli.create(new CliContext(Fixtures.CLOCK, env, () -> null, () -> new java.io.ByteArrayInputStream(new byte[0])));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out, true));
