@@ -29,6 +29,8 @@ final class CheckView {
             String state;
             if (s.verified()) {
                 state = "verifies with " + s.verifiedWith() + " (SHA-256 " + s.fingerprint() + ")";
+            } else if ("DER".equals(s.encoding())) {
+                state = "DER-encoded, so no JWS verifier accepts it as sent";
             } else if (s.tried().isEmpty()) {
                 state = "not checked (no key given)";
             } else {

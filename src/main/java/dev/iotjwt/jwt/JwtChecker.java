@@ -574,6 +574,12 @@ public final class JwtChecker {
             for (int i = 0; i < 3; i++) {
                 String have = segments[i].text();
                 if (!have.equals(want[i])) {
+                    if (i == 2 && alg == JwtAlg.ES256 && signatureFacts != null
+                            && "DER".equals(signatureFacts.encoding())) {
+                        expected = new Expected(token, "signature", "header and claims are identical; the device's"
+                                + " signature is ASN.1 DER where the correct one is the 64-byte R‖S");
+                        return;
+                    }
                     if (i == 2 && alg == JwtAlg.ES256) {
                         boolean ok = signatureFacts != null && signatureFacts.verified();
                         expected = new Expected(token, ok ? null : "signature", ok
