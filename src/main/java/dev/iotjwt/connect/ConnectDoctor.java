@@ -1,0 +1,381 @@
+package dev.iotjwt.connect;
+
+import dev.iotjwt.diagnose.Diagnosis;
+import dev.iotjwt.diagnose.Finding;
+import dev.iotjwt.diagnose.Status;
+import dev.iotjwt.diagnose.StepResult;
+import dev.iotjwt.diagnose.Target;
+import dev.iotjwt.jwt.CheckReport;
+import dev.iotjwt.jwt.CheckRequest;
+import dev.iotjwt.jwt.JwtChecker;
+import dev.iotjwt.mqtt.ClientIds;
+import dev.iotjwt.mqtt.PahoConnector;
+import dev.iotjwt.tls.TlsContexts;
+import dev.iotjwt.tls.TlsFailures;
+import dev.iotjwt.tls.TlsProbe;
+import dev.iotjwt.tls.TlsSettings;
+import dev.iotjwt.tls.TrustEvaluator;
+import dev.iotjwt.tls.TunnelSocketFactory;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Connects like a device, step by step: inputs, dns, tcp, tls, trust, mqtt, session. Every step is bounded; after a
+ * failure the later steps are skipped; the token is only sent once trust has passed, over a verifying connection.
+ */
+public final class ConnectDoctor {
+    private static final List<String> ORDER = List.of("inputs", "dns", "tcp", "tls", "trust", "mqtt", "session");
+
+    public Diagnosis run(ConnectRequest r) {
+        Target target = new Target(r.profile(), r.host(), r.port(), r.tls().sni(), r.clientId());
+        List<StepResult> steps = new ArrayList<>();
+        Run run = new Run(r);
+        StepResult inputs = run.inputs();
+        steps.add(inputs);
+        if (inputs.status() != Status.FAIL) {
+            StepResult dns = run.dns();
+            steps.add(dns);
+            if (dns.status() != Status.FAIL) {
+                StepResult tcp = run.tcp();
+                steps.add(tcp);
+                if (tcp.status() != Status.FAIL) {
+                    StepResult tls = run.tls();
+                    steps.add(tls);
+                    if (tls.status() != Status.FAIL) {
+                        StepResult trust = run.trust();
+                        steps.add(trust);
+                        if (trust.status() != Status.FAIL) {
+                            try (PahoConnector mqtt = new PahoConnector()) {
+                                StepResult m = run.mqtt(mqtt);
+                                steps.add(m);
+                                if (m.status() != Status.FAIL) {
+                                    steps.add(run.session(mqtt));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        String failed = steps.get(steps.size() - 1).id();
+        for (String id : ORDER.subList(ORDER.indexOf(failed) + 1, ORDER.size())) {
+            steps.add(StepResult.skipped(id, "skipped: the " + failed + " step failed"));
+        }
+        boolean ok = steps.stream().noneMatch(s -> s.status() == Status.FAIL);
+        return new Diagnosis(ok, target, steps, ok ? null : cause(steps));
+    }
+
+    /** The failing step's first error; a token problem when the broker refused the credentials. */
+    static Finding cause(List<StepResult> steps) {
+        StepResult failed = steps.stream().filter(s -> s.status() == Status.FAIL).findFirst().orElse(null);
+        if (failed == null) {
+            return null;
+        }
+        Finding first = failed.findings().stream().filter(Finding::isError).findFirst().orElse(null);
+        if (first != null && (first.code().startsWith("mqtt.connack.") || first.code().equals("mqtt.closed"))) {
+            for (Finding f : steps.get(0).findings()) {
+                if (f.isError() && (f.code().startsWith("jwt.") || f.code().startsWith("clientid."))) {
+                    return f;
+                }
+            }
+            for (Finding f : steps.get(0).findings()) {
+                if (f.code().startsWith("clientid.")) {
+                    return f;
+                }
+            }
+        }
+        return first;
+    }
+
+    private static final class Run {
+        private final ConnectRequest r;
+        private InetAddress[] addresses;
+        private InetSocketAddress connected;
+        private TlsProbe.Result probe;
+
+        Run(ConnectRequest r) {
+            this.r = r;
+        }
+
+        private List<X509Certificate> roots() {
+            return r.ca() == null ? null : r.ca().certificates();
+        }
+
+        StepResult inputs() {
+            long start = System.nanoTime();
+            Map<String, String> facts = new LinkedHashMap<>();
+            List<Finding> findings = new ArrayList<>();
+            facts.put("client id", r.clientId());
+            facts.put("token", r.tokenOrigin() + ": " + elide(r.token()));
+            if (r.ca() != null) {
+                facts.put("CA", String.join(", ", r.ca().names()) + " (" + r.ca().certificates().size()
+                        + " certificate" + (r.ca().certificates().size() == 1 ? "" : "s") + ", " + r.ca().bytes()
+                        + " bytes)");
+                findings.addAll(r.ca().findings());
+            } else {
+                facts.put("CA", "the JDK's trust store (give --ca or --profile to trust what the device trusts)");
+            }
+            findings.addAll(ClientIds.check(r.clientId()));
+            ClientIds.Parts parts = ClientIds.parse(r.clientId());
+            CheckReport report = new JwtChecker().check(new CheckRequest(r.token(), parts == null ? null
+                    : parts.project(), r.keys(), r.now(), Duration.ofMinutes(10), false));
+            for (Finding f : report.findings()) {
+                if (!f.code().equals("jwt.signature.unverified")) {
+                    findings.add(f);
+                }
+            }
+            if (report.signature() != null && report.signature().verified()) {
+                facts.put("signature", "verifies with " + report.signature().verifiedWith());
+            }
+            boolean caFatal = findings.stream().anyMatch(f -> f.isError() && f.code().startsWith("ca."));
+            Status status = caFatal ? Status.FAIL : findings.stream().anyMatch(f -> f.isError()
+                    || f.severity() == dev.iotjwt.diagnose.Severity.WARNING) ? Status.WARN : Status.PASS;
+            String summary = caFatal ? "the CA file cannot be used" : status == Status.PASS ? "token, client id and CA"
+                    + " look right" : "found problems; connecting anyway to see the broker's answer";
+            return new StepResult("inputs", status, summary, facts, findings, millis(start));
+        }
+
+        StepResult dns() {
+            long start = System.nanoTime();
+            Map<String, String> facts = new LinkedHashMap<>();
+            CompletableFuture<InetAddress[]> lookup = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return InetAddress.getAllByName(r.host());
+                } catch (UnknownHostException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            try {
+                addresses = lookup.get(r.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                String list = String.join(", ", Arrays.stream(addresses).map(InetAddress::getHostAddress).toList());
+                facts.put("addresses", list);
+                return new StepResult("dns", Status.PASS, r.host() + " → " + list, facts, List.of(), millis(start));
+            } catch (TimeoutException e) {
+                lookup.cancel(true);
+                return fail("dns", start, facts, Finding.error("dns.unresolved", "no DNS answer for " + r.host()
+                        + " within " + r.timeout().toSeconds() + " s", "check the DNS server or proxy settings"));
+            } catch (ExecutionException | InterruptedException e) {
+                return fail("dns", start, facts, Finding.error("dns.unresolved", "cannot resolve " + r.host()
+                        + " (DNS)", "check the host name's spelling and the DNS server; IoT Core's hosts are"
+                        + " mqtt.googleapis.com and mqtt.2030.ltsapis.goog"));
+            }
+        }
+
+        StepResult tcp() {
+            long start = System.nanoTime();
+            Map<String, String> facts = new LinkedHashMap<>();
+            List<String> failures = new ArrayList<>();
+            Finding last = null;
+            for (InetAddress a : addresses) {
+                InetSocketAddress sa = new InetSocketAddress(a, r.port());
+                try (Socket s = new Socket()) {
+                    s.connect(sa, (int) r.timeout().toMillis());
+                    connected = sa;
+                    facts.put("connected", a.getHostAddress() + ":" + r.port());
+                    if (!failures.isEmpty()) {
+                        facts.put("failed first", String.join("; ", failures));
+                    }
+                    return new StepResult("tcp", Status.PASS, "connected to " + a.getHostAddress() + ":" + r.port()
+                            + (failures.isEmpty() ? "" : " after " + failures.size() + " dead address(es)"), facts,
+                            List.of(), millis(start));
+                } catch (ConnectException e) {
+                    failures.add(a.getHostAddress() + " refused");
+                    last = Finding.error("tcp.refused", r.host() + ":" + r.port() + " refused the TCP connection"
+                            + " (RST): nothing listens there, or a firewall rejects it", "check the port: 8883, or"
+                            + " 443 where 8883 is blocked");
+                } catch (SocketTimeoutException e) {
+                    failures.add(a.getHostAddress() + " timed out");
+                    last = Finding.error("tcp.timeout", "no answer to the TCP connection to " + r.host() + ":"
+                            + r.port() + " within " + r.timeout().toSeconds() + " s: the port is filtered",
+                            "a firewall drops the traffic; try port 443");
+                } catch (IOException e) {
+                    failures.add(a.getHostAddress() + " " + e.getMessage());
+                    last = Finding.error("tcp.refused", "cannot connect to " + r.host() + ":" + r.port() + ": "
+                            + e.getMessage(), null);
+                }
+            }
+            facts.put("tried", String.join("; ", failures));
+            return fail("tcp", start, facts, last);
+        }
+
+        StepResult tls() {
+            long start = System.nanoTime();
+            probe = new TlsProbe().probe(roots(), connected, r.host(), r.tls(), r.timeout());
+            Map<String, String> facts = new LinkedHashMap<>();
+            facts.put("SNI", r.tls().sni() == null ? "none sent" : r.tls().sni());
+            if (!r.tls().protocols().isEmpty()) {
+                facts.put("offered versions", String.join(", ", r.tls().protocols()));
+            }
+            if (!r.tls().ciphers().isEmpty()) {
+                facts.put("offered suites", String.join(", ", r.tls().ciphers()));
+            }
+            if (probe.reachedCert() || probe.handshake()) {
+                facts.put("version", String.valueOf(probe.protocol()));
+                facts.put("suite", String.valueOf(probe.cipherSuite()));
+                return new StepResult("tls", Status.PASS, probe.protocol() + " " + probe.cipherSuite() + ", SNI "
+                        + facts.get("SNI"), facts, List.of(), millis(start));
+            }
+            Finding f = TlsFailures.classify(probe.error(), r.timeout().toMillis());
+            Finding refined = followUps(facts, f);
+            List<Finding> findings = new ArrayList<>();
+            findings.add(refined);
+            if (refined != f) {
+                findings.add(f);
+            }
+            return new StepResult("tls", Status.FAIL, refined.message(), facts, findings, millis(start));
+        }
+
+        /** Re-probes with one thing changed at a time and names the difference that matters. */
+        private Finding followUps(Map<String, String> facts, Finding first) {
+            TlsSettings base = r.tls();
+            Map<String, TlsSettings> variants = new LinkedHashMap<>();
+            if (base.sni() == null && dev.iotjwt.tls.TlsSockets.sniAllowed(r.host())) {
+                variants.put("with SNI " + r.host(), base.withSni(r.host()));
+            } else if (base.sni() != null) {
+                variants.put("without SNI", base.withSni(null));
+            }
+            variants.put("TLS 1.2 only", base.withProtocols(List.of("TLSv1.2")));
+            variants.put("TLS 1.3 only", base.withProtocols(List.of("TLSv1.3")));
+            if (!base.ciphers().isEmpty()) {
+                variants.put("the default suites", base.withCiphers(List.of()));
+            }
+            Map<String, TlsProbe.Result> results = new LinkedHashMap<>();
+            for (Map.Entry<String, TlsSettings> v : variants.entrySet()) {
+                TlsProbe.Result p = new TlsProbe().probe(roots(), connected, r.host(), v.getValue(), r.timeout());
+                results.put(v.getKey(), p);
+                facts.put("follow-up: " + v.getKey(), p.reachedCert() ? "handshake works (" + p.protocol() + " "
+                        + p.cipherSuite() + ")" : "fails: " + TlsFailures.classify(p.error(), r.timeout().toMillis())
+                        .message());
+            }
+            for (Map.Entry<String, TlsProbe.Result> e : results.entrySet()) {
+                if (!e.getValue().reachedCert()) {
+                    continue;
+                }
+                String k = e.getKey();
+                if (k.startsWith("with SNI")) {
+                    return Finding.error("tls.sni-missing", "the handshake works with SNI and fails without it: the"
+                            + " device does not send SNI", "send the broker's host name in the TLS server_name"
+                            + " extension (mbedtls_ssl_set_hostname, nx_secure_tls_session_sni_extension_set)");
+                }
+                if (k.equals("without SNI")) {
+                    return Finding.error("tls.sni-rejected", "the handshake works without SNI and fails with SNI '"
+                            + base.sni() + "': the server does not serve that name", "send the broker's own host name"
+                            + " as SNI, never an IP address");
+                }
+                if (k.startsWith("TLS 1.")) {
+                    return Finding.error("tls.protocol-version", "the handshake fails with the versions offered but"
+                            + " works with " + k + " (" + e.getValue().protocol() + ")", "enable " + e.getValue()
+                            .protocol() + " on the device");
+                }
+                if (k.equals("the default suites")) {
+                    return Finding.error("tls.no-common-cipher", "the suites offered share none with the server; the"
+                            + " default suites work (" + e.getValue().cipherSuite() + ")", "add "
+                            + e.getValue().cipherSuite() + " (or another suite the server takes) to the device");
+                }
+            }
+            return first;
+        }
+
+        StepResult trust() {
+            long start = System.nanoTime();
+            String host = r.host();
+            TrustEvaluator.Result t = new TrustEvaluator().evaluate(probe.chain(), roots(), host, r.tls().verifyAt(),
+                    probe.refusal() != null ? probe.refusal() : probe.error());
+            if (probe.handshake()) {
+                List<Finding> findings = t.findings().stream().filter(f -> !f.isError()).toList();
+                return new StepResult("trust", StepResult.statusOf(findings), "chain verifies"
+                        + (t.anchor() != null ? ", anchored at " + t.anchor().replaceAll(" \\(SHA-256.*", "")
+                        : " (JDK trust store)") + "; host name " + host + " matches", t.facts(), findings,
+                        millis(start));
+            }
+            List<Finding> findings = new ArrayList<>(t.findings());
+            Map<String, String> facts = new LinkedHashMap<>(t.facts());
+            if (r.tls().sni() == null && dev.iotjwt.tls.TlsSockets.sniAllowed(host)) {
+                TlsProbe.Result withSni = new TlsProbe().probe(roots(), connected, host, r.tls().withSni(host),
+                        r.timeout());
+                facts.put("follow-up: with SNI " + host, withSni.handshake() ? "the chain verifies"
+                        : "still does not verify");
+                if (withSni.handshake()) {
+                    findings.add(0, Finding.error("tls.sni-missing", "without SNI the server presents '"
+                            + (probe.chain().isEmpty() ? "?" : dev.iotjwt.tls.Certificates.name(probe.chain().get(0)))
+                            + "', with SNI " + host + " a chain that verifies: the device does not send SNI",
+                            "send the broker's host name in the TLS server_name extension"));
+                }
+            }
+            if (findings.stream().noneMatch(Finding::isError)) {
+                findings.add(Finding.error("trust.unknown-ca", "the server's chain did not verify", null));
+            }
+            return new StepResult("trust", Status.FAIL, findings.get(0).message(), facts, findings, millis(start));
+        }
+
+        StepResult mqtt(PahoConnector connector) {
+            long start = System.nanoTime();
+            Map<String, String> facts = new LinkedHashMap<>();
+            TlsContexts.Recorded ctx;
+            try {
+                ctx = TlsContexts.create(roots(), r.tls().verifyAt());
+            } catch (GeneralSecurityException e) {
+                return fail("mqtt", start, facts, Finding.error("tls.alert", "cannot set up TLS: " + e.getMessage(),
+                        null));
+            }
+            TunnelSocketFactory tunnel = new TunnelSocketFactory(ctx.context(), connected, r.host(), r.tls(),
+                    r.timeout());
+            facts.put("protocol", "MQTT 3.1.1, clean session, user name '" + r.username() + "'");
+            PahoConnector.ConnectOutcome o = connector.connect(tunnel, connected, r.clientId(), r.username(),
+                    r.token(), r.timeout());
+            facts.put("CONNACK", o.connected() ? "0 (accepted)" : o.connackCode() >= 0 ? String.valueOf(
+                    o.connackCode()) : "none");
+            if (o.connected()) {
+                return new StepResult("mqtt", Status.PASS, "CONNACK 0: connected", facts, List.of(), millis(start));
+            }
+            return fail("mqtt", start, facts, o.failure());
+        }
+
+        StepResult session(PahoConnector connector) {
+            long start = System.nanoTime();
+            if (r.publishTopic() == null && r.subscribeTopic() == null) {
+                return new StepResult("session", Status.SKIPPED, "nothing asked (--publish, --subscribe)", Map.of(),
+                        List.of(), 0);
+            }
+            PahoConnector.SessionOutcome s = connector.session(r.publishTopic(), r.payload(), r.subscribeTopic(),
+                    r.waitFor(), r.timeout());
+            Status status = StepResult.statusOf(s.findings());
+            String summary = status == Status.FAIL ? s.findings().get(0).message() : String.join("; ",
+                    s.facts().entrySet().stream().filter(e -> !e.getKey().startsWith("message "))
+                            .map(e -> e.getKey() + " " + e.getValue()).toList());
+            return new StepResult("session", status, summary, s.facts(), s.findings(), millis(start));
+        }
+
+        private static StepResult fail(String id, long start, Map<String, String> facts, Finding f) {
+            return new StepResult(id, Status.FAIL, f.message(), facts, List.of(f), millis(start));
+        }
+
+        private static long millis(long start) {
+            return (System.nanoTime() - start) / 1_000_000;
+        }
+
+        /** A token shows only its header and claims; the signature is elided. */
+        private static String elide(String token) {
+            int dot = token.lastIndexOf('.');
+            return dot > 0 ? token.substring(0, Math.min(dot, 40)) + "….<signature elided>" : "<not a JWT>";
+        }
+    }
+}

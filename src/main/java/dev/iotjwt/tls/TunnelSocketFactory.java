@@ -1,0 +1,145 @@
+package dev.iotjwt.tls;
+
+import javax.net.SocketFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.time.Duration;
+
+/**
+ * A socket factory for the MQTT client that dials a fixed address and completes a verified TLS handshake (SNI,
+ * versions, suites and host-name verification as chosen by the diagnosis) before the client writes a byte. The MQTT
+ * client is given a {@code tcp://} URI so it does not replace these choices with its own; its bytes, the JWT
+ * included, only ever travel inside this verified TLS connection.
+ */
+public final class TunnelSocketFactory extends SocketFactory {
+    private final SSLContext context;
+    private final InetSocketAddress address;
+    private final String host;
+    private final TlsSettings settings;
+    private final Duration timeout;
+
+    public TunnelSocketFactory(SSLContext context, InetSocketAddress address, String host, TlsSettings settings,
+                               Duration timeout) {
+        this.context = context;
+        this.address = address;
+        this.host = host;
+        this.settings = settings;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public Socket createSocket() {
+        return new Tunnel();
+    }
+
+    @Override
+    public Socket createSocket(String h, int p) throws IOException {
+        Socket s = createSocket();
+        s.connect(address);
+        return s;
+    }
+
+    @Override
+    public Socket createSocket(String h, int p, InetAddress localHost, int localPort) throws IOException {
+        return createSocket(h, p);
+    }
+
+    @Override
+    public Socket createSocket(InetAddress a, int p) throws IOException {
+        return createSocket((String) null, p);
+    }
+
+    @Override
+    public Socket createSocket(InetAddress a, int p, InetAddress localAddress, int localPort) throws IOException {
+        return createSocket((String) null, p);
+    }
+
+    /** An unconnected socket whose connect() opens the verified TLS connection to the chosen address. */
+    private final class Tunnel extends Socket {
+        private SSLSocket ssl;
+
+        @Override
+        public void connect(SocketAddress ignored, int timeoutMillis) throws IOException {
+            ssl = TlsSockets.open(context, address, host, settings, timeout);
+        }
+
+        @Override
+        public void connect(SocketAddress ignored) throws IOException {
+            connect(ignored, 0);
+        }
+
+        private SSLSocket ssl() throws IOException {
+            if (ssl == null) {
+                throw new IOException("not connected");
+            }
+            return ssl;
+        }
+
+        @Override
+        public InputStream getInputStream() throws IOException {
+            return ssl().getInputStream();
+        }
+
+        @Override
+        public OutputStream getOutputStream() throws IOException {
+            return ssl().getOutputStream();
+        }
+
+        @Override
+        public synchronized void setSoTimeout(int t) throws java.net.SocketException {
+            if (ssl != null) {
+                ssl.setSoTimeout(t);
+            }
+        }
+
+        @Override
+        public synchronized int getSoTimeout() throws java.net.SocketException {
+            return ssl == null ? 0 : ssl.getSoTimeout();
+        }
+
+        @Override
+        public boolean isConnected() {
+            return ssl != null && ssl.isConnected();
+        }
+
+        @Override
+        public boolean isClosed() {
+            return ssl != null && ssl.isClosed();
+        }
+
+        @Override
+        public InetAddress getInetAddress() {
+            return address.getAddress();
+        }
+
+        @Override
+        public int getPort() {
+            return address.getPort();
+        }
+
+        @Override
+        public void shutdownInput() throws IOException {
+            ssl().shutdownInput();
+        }
+
+        @Override
+        public void shutdownOutput() throws IOException {
+            ssl().shutdownOutput();
+        }
+
+        @Override
+        public synchronized void close() throws IOException {
+            if (ssl != null) {
+                ssl.close();
+            }
+            super.close();
+        }
+    }
+}
