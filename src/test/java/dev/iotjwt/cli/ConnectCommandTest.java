@@ -1,0 +1,297 @@
+package dev.iotjwt.cli;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jwt.SignedJWT;
+import dev.iotjwt.testsupport.CliRun;
+import dev.iotjwt.testsupport.Fixtures;
+import dev.iotjwt.testsupport.net.ConnectPacket;
+import dev.iotjwt.testsupport.net.MqttMode;
+import dev.iotjwt.testsupport.net.RawMode;
+import dev.iotjwt.testsupport.net.RawTestServer;
+import dev.iotjwt.testsupport.net.TestPki;
+import dev.iotjwt.testsupport.net.TlsTestServer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+import java.security.interfaces.ECPublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code iotjwt connect} against real TLS servers on 127.0.0.1, one per failure of failure-modes.md. Host names such
+ * as broker.test and the profiles' hosts resolve to loopback through -Djdk.net.hosts.file (see pom.xml).
+ */
+class ConnectCommandTest {
+    private static final String CLIENT_ID = "projects/my-project/locations/us-central1/registries/reg-1/devices/dev-1";
+    private static TestPki pki;
+    private static TestPki other;
+    private static Path rootPem;
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void pki() {
+        pki = TestPki.ecRoot("Test Root R1", Fixtures.NOW);
+        other = TestPki.ecRoot("Other Root", Fixtures.NOW);
+        rootPem = pki.writeRootPem(dir.resolve("root.pem"));
+    }
+
+    private static CliRun connect(int port, String... extra) {
+        List<String> args = new ArrayList<>(List.of("connect", "--host", "broker.test", "--port",
+                String.valueOf(port), "--ca", rootPem.toString(), "--client-id", CLIENT_ID, "--key",
+                Fixtures.key("p256_sec1.pem").toString(), "--format", "json"));
+        args.addAll(List.of(extra));
+        if (!args.contains("--timeout")) {
+            args.addAll(List.of("--timeout", "3s"));
+        }
+        return CliRun.run(args.toArray(String[]::new));
+    }
+
+    private static JsonObject json(CliRun r) {
+        return JsonParser.parseString(r.out()).getAsJsonObject();
+    }
+
+    private static String cause(CliRun r) {
+        JsonObject o = json(r);
+        return o.get("cause").isJsonNull() ? null : o.getAsJsonObject("cause").get("code").getAsString();
+    }
+
+    private static String status(CliRun r, String step) {
+        for (var s : json(r).getAsJsonArray("steps")) {
+            if (s.getAsJsonObject().get("id").getAsString().equals(step)) {
+                return s.getAsJsonObject().get("status").getAsString();
+            }
+        }
+        throw new AssertionError("no step " + step);
+    }
+
+    @Test
+    void aHealthyConnectionPassesEveryStepAndSendsAVerifiableToken() throws Exception {
+        try (TlsTestServer server = new TlsTestServer().chain(pki.leaf("broker.test")).mqtt(MqttMode.connack(0))
+                .start()) {
+            CliRun r = connect(server.port(), "--publish", "hello", "--subscribe", "config", "--wait", "200ms");
+            assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+            for (String step : List.of("inputs", "dns", "tcp", "tls", "trust", "mqtt", "session")) {
+                assertThat(status(r, step)).as(step + "\n" + r.out()).isEqualTo("pass");
+            }
+            assertThat(r.out()).contains("TLSv1.3").contains("Test Root R1").contains("127.0.0.1:" + server.port());
+            ConnectPacket c = server.connects().get(0);
+            assertThat(c.protocolLevel()).isEqualTo(4);
+            assertThat(c.clientId()).isEqualTo(CLIENT_ID);
+            assertThat(c.username()).isEqualTo("unused");
+            assertThat(c.sni()).isEqualTo("broker.test");
+            SignedJWT jwt = SignedJWT.parse(c.password());
+            assertThat(jwt.verify(new ECDSAVerifier((ECPublicKey) Fixtures.jdkPublicKey("p256_public.der", "EC"))))
+                    .isTrue();
+            assertThat(jwt.getJWTClaimsSet().getAudience()).containsExactly("my-project");
+            assertThat(r.out()).doesNotContain(c.password());
+        }
+    }
+
+    @Test
+    void textOutputShowsStepsCauseAndFix() {
+        CliRun r = CliRun.run("connect", "--host", "broker.test", "--port", String.valueOf(RawTestServer.unusedPort()),
+                "--ca", rootPem.toString(), "--client-id", CLIENT_ID, "--key", Fixtures.key("p256_sec1.pem").toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).contains("✔ dns").contains("✖ tcp").contains("– tls").contains("cause: tcp.refused")
+                .contains("fix:");
+    }
+
+    @Test
+    void dnsFailure() {
+        CliRun r = CliRun.run("connect", "--host", "no-such-host.invalid", "--client-id", CLIENT_ID, "--key",
+                Fixtures.key("p256_sec1.pem").toString(), "--format", "json");
+        assertThat(cause(r)).isEqualTo("dns.unresolved");
+    }
+
+    @Test
+    void wrongRootNeverSendsTheToken() {
+        try (TlsTestServer server = new TlsTestServer().chain(other.intermediate("Other CA 1").leaf("broker.test"))
+                .start()) {
+            CliRun r = connect(server.port());
+            assertThat(cause(r)).isEqualTo("trust.unknown-ca");
+            assertThat(r.out()).contains("Other Root").contains("Test Root R1");
+            assertThat(status(r, "mqtt")).isEqualTo("skipped");
+            assertThat(server.connects()).as("no CONNECT, so no token, over an unverified connection").isEmpty();
+        }
+    }
+
+    @Test
+    void hostNameMismatch() {
+        try (TlsTestServer server = new TlsTestServer().chain(pki.leaf("other.test")).start()) {
+            assertThat(cause(connect(server.port()))).isEqualTo("trust.hostname-mismatch");
+            assertThat(server.connects()).isEmpty();
+        }
+    }
+
+    @Test
+    void expiredAndNotYetValidCertificates() {
+        Instant now = Instant.now();
+        try (TlsTestServer server = new TlsTestServer().chain(pki.leaf(now.minus(Duration.ofDays(400)),
+                now.minus(Duration.ofDays(30)), "broker.test")).start()) {
+            assertThat(cause(connect(server.port()))).isEqualTo("trust.expired");
+        }
+        try (TlsTestServer server = new TlsTestServer().chain(pki.leaf("broker.test")).start()) {
+            CliRun r = connect(server.port(), "--device-time", "1970-01-01T00:00:10Z");
+            assertThat(cause(r)).isIn("trust.not-yet-valid");
+            assertThat(r.out()).contains("the device clock was never set");
+        }
+    }
+
+    @Test
+    void serverThatOmitsItsIntermediate() {
+        TestPki inter = pki.intermediate("Test Intermediate");
+        try (TlsTestServer server = new TlsTestServer().chain(inter.leaf("broker.test").leafOnly()).start()) {
+            assertThat(cause(connect(server.port()))).isEqualTo("trust.incomplete-chain");
+        }
+    }
+
+    @Test
+    void deviceThatSendsNoSniGetsThePlaceholderCertificate() {
+        try (TlsTestServer server = new TlsTestServer().chain(other.leaf("invalid2.invalid"))
+                .sniChain("broker.test", pki.leaf("broker.test")).start()) {
+            CliRun r = connect(server.port(), "--no-sni");
+            assertThat(cause(r)).as(r.out()).isEqualTo("tls.sni-missing");
+            assertThat(server.connects()).isEmpty();
+        }
+    }
+
+    @Test
+    void wrongSniIsRejected() {
+        try (TlsTestServer server = new TlsTestServer().chain(pki.leaf("broker.test")).requireSni("broker.test")
+                .start()) {
+            CliRun r = connect(server.port(), "--sni", "other.test");
+            assertThat(cause(r)).as(r.out()).isEqualTo("tls.sni-rejected");
+        }
+    }
+
+    @Test
+    void noCommonTlsVersionNamesTheOneThatWorks() {
+        try (TlsTestServer server = new TlsTestServer().chain(pki.leaf("broker.test")).protocols("TLSv1.3").start()) {
+            CliRun r = connect(server.port(), "--tls-version", "TLSv1.2");
+            assertThat(cause(r)).as(r.out()).isEqualTo("tls.protocol-version");
+            assertThat(r.out()).contains("TLS 1.3 only");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"HTTP_REPLY, tls.not-tls", "SILENT, tls.timeout", "CLOSE_AFTER_HELLO, tls.closed",
+            "RESET_AFTER_HELLO, tls.closed"})
+    void networkFaultsDuringTheHandshake(String mode, String code) throws Exception {
+        RawMode m = (RawMode) RawMode.class.getField(mode).get(null);
+        try (RawTestServer server = RawTestServer.start(m)) {
+            CliRun r = connect(server.port(), "--timeout", "1s");
+            assertThat(cause(r)).as(r.out()).isEqualTo(code);
+            assertThat(status(r, "tcp")).isEqualTo("pass");
+        }
+    }
+
+    @Test
+    void tlsAlertsAreNamed() {
+        try (RawTestServer server = RawTestServer.start(RawMode.alert(40))) {
+            assertThat(cause(connect(server.port(), "--timeout", "1s"))).isEqualTo("tls.no-common-cipher");
+        }
+        try (RawTestServer server = RawTestServer.start(RawMode.alert(70))) {
+            assertThat(cause(connect(server.port(), "--timeout", "1s"))).isEqualTo("tls.protocol-version");
+        }
+    }
+
+    @ParameterizedTest(name = "CONNACK {0}")
+    @CsvSource({"1, mqtt.connack.protocol", "2, mqtt.connack.client-id", "3, mqtt.connack.unavailable",
+            "4, mqtt.connack.bad-credentials", "5, mqtt.connack.not-authorized"})
+    void connackCodesMapToFindings(int code, String finding) {
+        try (TlsTestServer server = new TlsTestServer().chain(pki.leaf("broker.test")).mqtt(MqttMode.connack(code))
+                .start()) {
+            CliRun r = connect(server.port());
+            assertThat(cause(r)).as(r.out()).isEqualTo(finding);
+            assertThat(status(r, "trust")).isEqualTo("pass");
+        }
+    }
+
+    @Test
+    void whenTheBrokerRefusesTheTokenProblemIsTheCause() throws Exception {
+        String expired = CliRun.run("mint", "--key", Fixtures.key("p256_sec1.pem").toString(), "--project",
+                "my-project", "--iat", "2026-11-24T10:00:00Z").out().strip();
+        Path token = dir.resolve("token.txt");
+        java.nio.file.Files.writeString(token, expired);
+        try (TlsTestServer server = new TlsTestServer().chain(pki.leaf("broker.test")).mqtt(MqttMode.connack(5))
+                .start()) {
+            CliRun r = CliRun.run("connect", "--host", "broker.test", "--port", String.valueOf(server.port()), "--ca",
+                    rootPem.toString(), "--client-id", CLIENT_ID, "--jwt", "@" + token, "--format", "json",
+                    "--expect", "jwt.exp.expired");
+            assertThat(cause(r)).isEqualTo("jwt.exp.expired");
+            assertThat(r.exitCode()).as("--expect matches").isZero();
+        }
+    }
+
+    @Test
+    void expectOkFailsOnRefusalAndExpectCodeSucceeds() {
+        try (TlsTestServer server = new TlsTestServer().chain(pki.leaf("broker.test")).mqtt(MqttMode.connack(5))
+                .start()) {
+            assertThat(connect(server.port(), "--expect", "ok").exitCode()).isEqualTo(1);
+            assertThat(connect(server.port(), "--expect", "mqtt.connack.not-authorized").exitCode()).isZero();
+            assertThat(connect(server.port(), "--expect", "5").exitCode()).isZero();
+        }
+    }
+
+    @Test
+    void brokerThatClosesOrStaysSilentAfterConnect() {
+        try (TlsTestServer server = new TlsTestServer().chain(pki.leaf("broker.test")).mqtt(MqttMode.CLOSE).start()) {
+            assertThat(cause(connect(server.port()))).isEqualTo("mqtt.closed");
+        }
+        try (TlsTestServer server = new TlsTestServer().chain(pki.leaf("broker.test")).mqtt(MqttMode.SILENT)
+                .start()) {
+            assertThat(cause(connect(server.port(), "--timeout", "1s"))).isEqualTo("mqtt.timeout");
+        }
+    }
+
+    @Test
+    void caFileWarningsDevicesCareAbout() {
+        TestPki old = TestPki.expiredRoot("Old Root");
+        Path oldPem = old.writeRootPem(dir.resolve("old.pem"));
+        TestPki inter = pki.intermediate("Some Intermediate");
+        Path interPem = TestPki.writePem(dir.resolve("inter.pem"), inter.certificate());
+        try (TlsTestServer server = new TlsTestServer().chain(pki.leaf("broker.test")).start()) {
+            CliRun r = connect(server.port(), "--ca", oldPem.toString(), "--ca", interPem.toString());
+            assertThat(r.out()).contains("ca.expired").contains("ca.not-self-signed").contains("bytes");
+        }
+        CliRun empty = connect(1, "--ca", Fixtures.key("not_a_key.txt").toString());
+        assertThat(cause(empty)).isEqualTo("ca.unreadable");
+    }
+
+    @Test
+    void profileHostsResolveAndFillTheTarget() {
+        try (TlsTestServer server = new TlsTestServer().chain(pki.leaf("mqtt.2030.ltsapis.goog"))
+                .mqtt(MqttMode.connack(0)).start()) {
+            CliRun r = CliRun.run("connect", "--profile", "google-lts", "--port", String.valueOf(server.port()),
+                    "--ca", rootPem.toString(), "--project", "my-project", "--registry", "reg-1", "--device",
+                    "dev-1", "--key", Fixtures.key("rsa2048_pkcs1.pem").toString(), "--format", "json");
+            assertThat(r.exitCode()).as(r.out()).isZero();
+            assertThat(json(r).getAsJsonObject("target").get("host").getAsString())
+                    .isEqualTo("mqtt.2030.ltsapis.goog");
+            assertThat(server.connects().get(0).sni()).isEqualTo("mqtt.2030.ltsapis.goog");
+        }
+    }
+
+    @Test
+    void usageErrors() {
+        assertThat(CliRun.run("connect", "--client-id", CLIENT_ID, "--key", "k.pem").err()).contains("--profile or"
+                + " --host");
+        assertThat(CliRun.run("connect", "--host", "h", "--key", "k.pem").exitCode()).isEqualTo(2);
+        assertThat(CliRun.run("connect", "--profile", "aws", "--client-id", "x", "--key", "k.pem").err())
+                .contains("not one of");
+        assertThat(CliRun.run("connect", "--host", "h", "--client-id", "x", "--key", "/no/such.pem").exitCode())
+                .isEqualTo(3);
+    }
+}
