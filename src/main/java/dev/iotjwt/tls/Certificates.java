@@ -29,13 +29,23 @@ public final class Certificates {
     }
 
     private static String shortName(String dn) {
+        String cn = null;
+        String ou = null;
+        String o = null;
         for (String part : dn.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)")) {
             String p = part.strip();
-            if (p.startsWith("CN=")) {
-                return p.substring(3);
+            if (p.startsWith("CN=") && cn == null) {
+                cn = p.substring(3);
+            } else if (p.startsWith("OU=") && ou == null) {
+                ou = p.substring(3);
+            } else if (p.startsWith("O=") && o == null) {
+                o = p.substring(2);
             }
         }
-        return dn;
+        if (cn == null) {
+            return dn;
+        }
+        return ou != null && cn.equals(o) ? cn + " (" + ou + ")" : cn;
     }
 
     public static boolean selfSigned(X509Certificate c) {

@@ -10,9 +10,22 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /** Opens verified TLS connections exactly as asked: this address, this SNI (or none), these versions and suites. */
 public final class TlsSockets {
+    /** Closes sockets whose handshake outlives its deadline: a server trickling bytes defeats read timeouts. */
+    private static final class Watchdog {
+        static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "iotjwt-tls-deadline");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     private TlsSockets() {
     }
 
@@ -40,11 +53,33 @@ public final class TlsSockets {
                 p.setCipherSuites(settings.ciphers().toArray(String[]::new));
             }
             ssl.setSSLParameters(p);
-            ssl.startHandshake();
+            java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
+            ScheduledFuture<?> deadline = Watchdog.TIMER.schedule(() -> {
+                expired.set(true);
+                closeQuietly(raw);
+            }, ms, TimeUnit.MILLISECONDS);
+            try {
+                ssl.startHandshake();
+            } catch (IOException e) {
+                if (expired.get()) {
+                    throw new java.net.SocketTimeoutException("TLS handshake not finished within " + ms + " ms");
+                }
+                throw e;
+            } finally {
+                deadline.cancel(false);
+            }
             return ssl;
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // already closed
         }
     }
 

@@ -294,4 +294,58 @@ class ConnectCommandTest {
         assertThat(CliRun.run("connect", "--host", "h", "--client-id", "x", "--key", "/no/such.pem").exitCode())
                 .isEqualTo(3);
     }
+
+    @Test
+    void aServerTricklingBytesIsCutOffAtTheDeadline() {
+        try (RawTestServer server = RawTestServer.start(RawMode.ONE_BYTE_PER_SECOND)) {
+            long start = System.nanoTime();
+            CliRun r = connect(server.port(), "--timeout", "1s");
+            assertThat(cause(r)).as(r.out()).isEqualTo("tls.timeout");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the tls step and its follow-ups are bounded")
+                    .isLessThan(Duration.ofSeconds(20));
+        }
+    }
+
+    @Test
+    void restrictedSuitesThatShareNoneWithTheServer() {
+        try (TlsTestServer server = new TlsTestServer().chain(pki.leaf("broker.test")).start()) {
+            CliRun r = connect(server.port(), "--tls-version", "TLSv1.2", "--cipher",
+                    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+            assertThat(cause(r)).as(r.out()).isEqualTo("tls.no-common-cipher");
+            assertThat(r.out()).contains("the default suites");
+        }
+    }
+
+    @Test
+    void filteredPortTimesOut() {
+        try (RawTestServer server = RawTestServer.start(RawMode.FULL_BACKLOG)) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(server.backlogFull(), "SYNs are dropped only on Linux");
+            assertThat(cause(connect(server.port(), "--timeout", "1s"))).isEqualTo("tcp.timeout");
+        }
+    }
+
+    @Test
+    void aDeadFirstAddressIsSkippedAndTheDiagnosisSaysSo() {
+        try (TlsTestServer server = new TlsTestServer().chain(pki.leaf("multi.test")).mqtt(MqttMode.connack(0))
+                .start()) {
+            CliRun r = CliRun.run("connect", "--host", "multi.test", "--port", String.valueOf(server.port()), "--ca",
+                    rootPem.toString(), "--client-id", CLIENT_ID, "--key", Fixtures.key("p256_sec1.pem").toString());
+            assertThat(r.exitCode()).as(r.out()).isZero();
+            assertThat(r.out()).contains("127.0.0.2 refused").contains("after 1 dead address");
+        }
+    }
+
+    @Test
+    void droppedAfterConnectAndRefusedSubscription() {
+        try (TlsTestServer server = new TlsTestServer().chain(pki.leaf("broker.test"))
+                .mqtt(MqttMode.closeAfter(Duration.ofMillis(300))).start()) {
+            CliRun r = connect(server.port(), "--subscribe", "commands", "--wait", "3s");
+            assertThat(cause(r)).as(r.out()).isEqualTo("mqtt.dropped");
+            assertThat(status(r, "mqtt")).isEqualTo("pass");
+        }
+        try (TlsTestServer server = new TlsTestServer().chain(pki.leaf("broker.test")).mqtt(MqttMode.connack(0))
+                .subackCode(0x80).start()) {
+            assertThat(cause(connect(server.port(), "--subscribe", "config"))).isEqualTo("mqtt.subscribe.rejected");
+        }
+    }
 }
