@@ -11,6 +11,11 @@ final class MqttFailures {
     }
 
     static Finding classify(MqttException e, Duration timeout) {
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            if (c instanceof javax.net.ssl.SSLException) {
+                return dev.iotjwt.tls.TlsFailures.classify(c, timeout.toMillis());
+            }
+        }
         return switch (e.getReasonCode()) {
             case 1 -> Finding.error("mqtt.connack.protocol", "the broker refused MQTT 3.1.1 (CONNACK 1)",
                     "IoT Core speaks MQTT 3.1.1 only; check that this is an IoT Core style bridge");

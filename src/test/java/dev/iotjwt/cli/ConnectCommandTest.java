@@ -348,4 +348,23 @@ class ConnectCommandTest {
             assertThat(cause(connect(server.port(), "--subscribe", "config"))).isEqualTo("mqtt.subscribe.rejected");
         }
     }
+
+    @Test
+    void serverDemandingAClientCertificateIsNamed() {
+        try (TlsTestServer server = new TlsTestServer().chain(pki.leaf("broker.test")).needClientAuth().start()) {
+            CliRun r = connect(server.port());
+            assertThat(cause(r)).as(r.out()).isIn("tls.alert", "tls.closed");
+            assertThat(r.out()).containsAnyOf("client certificate", "dropped the connection");
+            assertThat(server.connects()).isEmpty();
+        }
+    }
+
+    @Test
+    void aCaFileWithoutCertificatesIsEmpty() {
+        CliRun r = CliRun.run("connect", "--host", "broker.test", "--port", "1", "--ca",
+                Fixtures.key("p256_pkcs8.pem").toString(), "--client-id", CLIENT_ID, "--key",
+                Fixtures.key("p256_sec1.pem").toString(), "--format", "json");
+        assertThat(cause(r)).isEqualTo("ca.empty");
+        assertThat(r.out()).contains("skipped a 'PRIVATE KEY' block");
+    }
 }
