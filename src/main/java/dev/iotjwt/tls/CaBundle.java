@@ -70,7 +70,7 @@ public record CaBundle(List<X509Certificate> certificates, List<String> names, l
 
     private static CaBundle finish(List<X509Certificate> certs, List<String> names, long bytes,
                                    List<Finding> findings, Instant at) {
-        if (certs.isEmpty() && findings.stream().noneMatch(f -> f.code().equals("ca.unreadable"))) {
+        if (certs.isEmpty() && findings.stream().noneMatch(f -> f.isError() && f.code().equals("ca.unreadable"))) {
             findings.add(Finding.error("ca.empty", "no certificates in " + String.join(", ", names)
                     + ": TLS cannot be verified", "give the root CA certificate(s) as PEM or DER"));
         }
