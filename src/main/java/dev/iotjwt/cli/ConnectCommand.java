@@ -142,6 +142,11 @@ final class ConnectCommand implements Callable<Integer> {
             description = "How long to wait for messages after --subscribe (default: ${DEFAULT-VALUE}).")
     Duration waitFor;
 
+    @Option(names = "--stay", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+            description = "Stay connected this long as a device would (needs --key): refresh the token before it"
+                    + " expires, reconnect with backoff after a drop, log each event.")
+    Duration stay;
+
     @Option(names = "--expect", paramLabel = "ok|CODE",
             description = "Exit 0 exactly when the outcome is this: ok, a finding code, or a CONNACK number.")
     String expect;
@@ -174,6 +179,14 @@ final class ConnectCommand implements Callable<Integer> {
         List<VerifyKey> keys = new ArrayList<>();
         String token;
         String origin;
+        java.util.function.Supplier<String> fresh = null;
+        if (stay != null && (stay.isNegative() || stay.isZero())) {
+            throw new ParameterException(spec.commandLine(), "--stay must be positive");
+        }
+        if (stay != null && password.key == null) {
+            throw new ParameterException(spec.commandLine(), "--stay needs --key, to mint fresh tokens as a device"
+                    + " does");
+        }
         if (password.key != null) {
             KeyMaterial m = new KeyLoader().readPrivateKey(password.key, keyPassword.source(context));
             JwtAlg alg = JwtAlg.forKey(m.type(), password.key.toString());
@@ -185,6 +198,8 @@ final class ConnectCommand implements Callable<Integer> {
                         + " --project or a client id projects/P/...");
             }
             token = new JwtMinter().mint(new MintRequest(m.privateKey(), alg, aud, now, ttl, Map.of())).token();
+            fresh = () -> new JwtMinter().mint(new MintRequest(m.privateKey(), alg, aud, context.clock().instant(), ttl,
+                    Map.of())).token();
             origin = "minted from " + password.key + " (" + alg + ", " + dev.iotjwt.time.Times.human(ttl) + ")";
             keys.add(new VerifyKey(password.key.toString(), m.type(), KeyLoader.publicKeyOf(m), null));
         } else {
@@ -203,7 +218,7 @@ final class ConnectCommand implements Callable<Integer> {
                 : subscribe.equals("commands") ? ClientIds.commandsTopic(dev) : subscribe;
         Diagnosis d = new ConnectDoctor().run(new ConnectRequest(p == null ? null : p.cliName(), h, port, roots, id,
                 username, token, origin, keys, tls, timeout, now, pubTopic, publish == null ? "" : publish, subTopic,
-                waitFor));
+                waitFor, stay == null ? Duration.ZERO : stay, fresh, ttl));
         if (format == ReportFormat.json) {
             spec.commandLine().getOut().println(Json.write(d));
         } else {

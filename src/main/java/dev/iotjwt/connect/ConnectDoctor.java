@@ -63,12 +63,20 @@ public final class ConnectDoctor {
                         StepResult trust = run.trust();
                         steps.add(trust);
                         if (trust.status() != Status.FAIL) {
-                            try (PahoConnector mqtt = new PahoConnector()) {
+                            PahoConnector mqtt = new PahoConnector();
+                            try {
                                 StepResult m = run.mqtt(mqtt);
                                 steps.add(m);
                                 if (m.status() != Status.FAIL) {
-                                    steps.add(run.session(mqtt));
+                                    StepResult session = run.session(mqtt);
+                                    if (!r.stay().isZero() && session.status() != Status.FAIL) {
+                                        mqtt = run.stay(mqtt, session);
+                                        session = run.stayResult;
+                                    }
+                                    steps.add(session);
                                 }
+                            } finally {
+                                mqtt.close();
                             }
                         }
                     }
@@ -110,6 +118,8 @@ public final class ConnectDoctor {
         private InetAddress[] addresses;
         private InetSocketAddress connected;
         private TlsProbe.Result probe;
+        private StepResult stayResult;
+        private final java.util.Random jitter = new java.util.Random();
 
         Run(ConnectRequest r) {
             this.r = r;
@@ -351,9 +361,12 @@ public final class ConnectDoctor {
 
         StepResult session(PahoConnector connector) {
             long start = System.nanoTime();
-            if (r.publishTopic() == null && r.subscribeTopic() == null) {
+            if (r.publishTopic() == null && r.subscribeTopic() == null && r.stay().isZero()) {
                 return new StepResult("session", Status.SKIPPED, "nothing asked (--publish, --subscribe)", Map.of(),
                         List.of(), 0);
+            }
+            if (r.publishTopic() == null && r.subscribeTopic() == null) {
+                return new StepResult("session", Status.PASS, "connected", Map.of(), List.of(), 0);
             }
             PahoConnector.SessionOutcome s = connector.session(r.publishTopic(), r.payload(), r.subscribeTopic(),
                     r.waitFor(), r.timeout());
@@ -362,6 +375,116 @@ public final class ConnectDoctor {
                     s.facts().entrySet().stream().filter(e -> !e.getKey().startsWith("message "))
                             .map(e -> e.getKey() + " " + e.getValue()).toList());
             return new StepResult("session", status, summary, s.facts(), s.findings(), millis(start));
+        }
+
+        /**
+         * Stays connected as a real device would: reconnects with a fresh token before the old one expires, and
+         * with exponential backoff and jitter after a drop. Returns the connector in use at the end.
+         */
+        PahoConnector stay(PahoConnector first, StepResult session) {
+            long start = System.nanoTime();
+            Map<String, String> facts = new LinkedHashMap<>(session.facts());
+            List<Finding> findings = new ArrayList<>(session.findings());
+            List<String> events = new ArrayList<>();
+            java.time.Clock clock = java.time.Clock.systemUTC();
+            java.time.Instant end = clock.instant().plus(r.stay());
+            java.time.Instant minted = clock.instant();
+            PahoConnector current = first;
+            int connections = 1;
+            int drops = 0;
+            int refreshes = 0;
+            int failedAttempts = 0;
+            event(events, clock, "connected");
+            while (clock.instant().isBefore(end)) {
+                java.time.Instant refreshAt = r.freshToken() == null ? end
+                        : minted.plusMillis(Math.max(1000, r.tokenTtl().toMillis() * 8 / 10));
+                java.time.Instant wake = refreshAt.isBefore(end) ? refreshAt : end;
+                while (clock.instant().isBefore(wake) && current.lost() == null) {
+                    sleep(Duration.ofMillis(50));
+                }
+                if (!clock.instant().isBefore(end) && current.lost() == null) {
+                    break;
+                }
+                boolean dropped = current.lost() != null;
+                if (dropped) {
+                    drops++;
+                    event(events, clock, "dropped (" + current.lost().getClass().getSimpleName() + ")");
+                } else {
+                    refreshes++;
+                    event(events, clock, "token refresh: reconnecting with a fresh token before exp");
+                }
+                current.close();
+                int attempt = 0;
+                while (clock.instant().isBefore(end)) {
+                    if (dropped || attempt > 0) {
+                        long backoff = Math.min(32_000, 1000L << Math.min(attempt, 5)) + jitter.nextInt(500);
+                        long left = Duration.between(clock.instant(), end).toMillis();
+                        event(events, clock, "waiting " + backoff + " ms before reconnecting (attempt "
+                                + (attempt + 1) + ")");
+                        sleep(Duration.ofMillis(Math.min(backoff, Math.max(0, left))));
+                        if (!clock.instant().isBefore(end)) {
+                            break;
+                        }
+                    }
+                    String token = r.freshToken() != null ? r.freshToken().get() : r.token();
+                    minted = clock.instant();
+                    current = new PahoConnector();
+                    PahoConnector.ConnectOutcome o = connect(current, token);
+                    if (o.connected()) {
+                        connections++;
+                        event(events, clock, "connected again (" + (r.freshToken() != null ? "fresh token" : "same"
+                                + " token") + ")");
+                        if (r.subscribeTopic() != null) {
+                            current.session(null, "", r.subscribeTopic(), Duration.ZERO, r.timeout());
+                            event(events, clock, "subscribed again to " + r.subscribeTopic());
+                        }
+                        break;
+                    }
+                    failedAttempts++;
+                    event(events, clock, "reconnect failed: " + o.failure().code());
+                    current.close();
+                    attempt++;
+                }
+            }
+            for (int i = 0; i < events.size(); i++) {
+                facts.put("event " + (i + 1), events.get(i));
+            }
+            String summary = "stayed " + dev.iotjwt.time.Times.human(r.stay()) + ": " + connections + " connection"
+                    + (connections == 1 ? "" : "s") + ", " + drops + " drop" + (drops == 1 ? "" : "s") + ", "
+                    + refreshes + " token refresh" + (refreshes == 1 ? "" : "es") + ", " + failedAttempts
+                    + " failed reconnect" + (failedAttempts == 1 ? "" : "s");
+            facts.put("summary", summary);
+            if (drops > 0) {
+                findings.add(Finding.warning("mqtt.dropped", "the broker dropped the connection " + drops
+                        + " time" + (drops == 1 ? "" : "s") + " while staying", "IoT Core drops a device whose token"
+                        + " expired (exp + 10 min), that publishes QoS 2 or to a topic not its own, or idles 20 min"));
+            }
+            stayResult = new StepResult("session", StepResult.statusOf(findings), summary, facts, findings,
+                    millis(start));
+            return current;
+        }
+
+        private PahoConnector.ConnectOutcome connect(PahoConnector connector, String token) {
+            try {
+                TlsContexts.Recorded ctx = TlsContexts.create(roots(), r.tls().verifyAt());
+                return connector.connect(new TunnelSocketFactory(ctx.context(), connected, r.host(), r.tls(),
+                        r.timeout()), connected, r.clientId(), r.username(), token, r.timeout());
+            } catch (GeneralSecurityException e) {
+                return new PahoConnector.ConnectOutcome(false, -1, Finding.error("tls.alert", "cannot set up TLS: "
+                        + e.getMessage(), null));
+            }
+        }
+
+        private static void event(List<String> events, java.time.Clock clock, String what) {
+            events.add(java.time.Instant.now(clock).truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + " " + what);
+        }
+
+        private static void sleep(Duration d) {
+            try {
+                Thread.sleep(Math.max(0, d.toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         private static StepResult fail(String id, long start, Map<String, String> facts, Finding f) {

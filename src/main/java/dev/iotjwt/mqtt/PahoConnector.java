@@ -131,6 +131,11 @@ public final class PahoConnector implements AutoCloseable {
         return new SessionOutcome(facts, findings);
     }
 
+    /** Why the connection was lost after CONNACK, or null while it is up. */
+    public Throwable lost() {
+        return lost;
+    }
+
     @Override
     public void close() {
         if (client == null) {

@@ -367,4 +367,25 @@ class ConnectCommandTest {
         assertThat(cause(r)).isEqualTo("ca.empty");
         assertThat(r.out()).contains("skipped a 'PRIVATE KEY' block");
     }
+
+    @Test
+    void stayReconnectsWithBackoffAfterADropAndRefreshesTheToken() {
+        try (TlsTestServer server = new TlsTestServer().chain(pki.leaf("broker.test"))
+                .mqtt(MqttMode.closeAfter(Duration.ofMillis(300))).start()) {
+            CliRun r = connect(server.port(), "--stay", "3s", "--subscribe", "config", "--wait", "100ms");
+            assertThat(r.exitCode()).as(r.out()).isZero();
+            assertThat(r.out()).contains("dropped").contains("waiting").contains("connected again")
+                    .contains("subscribed again");
+            assertThat(server.connects().size()).isGreaterThanOrEqualTo(2);
+        }
+        try (TlsTestServer server = new TlsTestServer().chain(pki.leaf("broker.test")).mqtt(MqttMode.connack(0))
+                .start()) {
+            CliRun r = connect(server.port(), "--stay", "3s", "--ttl", "2s");
+            assertThat(r.exitCode()).as(r.out()).isZero();
+            assertThat(r.out()).contains("token refresh").contains("1 token refresh");
+            assertThat(server.connects()).hasSizeGreaterThanOrEqualTo(2);
+        }
+        assertThat(CliRun.run("connect", "--host", "h", "--client-id", "x", "--jwt", "a.b.c", "--stay", "1m")
+                .err()).contains("--stay needs --key");
+    }
 }
