@@ -117,6 +117,10 @@ final class ConnectCommand implements Callable<Integer> {
     @Option(names = "--cipher", paramLabel = "NAME", description = "Cipher suite to offer (IANA name). Repeatable.")
     List<String> ciphers = new ArrayList<>();
 
+    @Option(names = "--group", paramLabel = "NAME", description = "Named group (curve) to offer, e.g. secp256r1,"
+            + " x25519. Repeatable. Needs Java 20 or newer.")
+    List<String> groups = new ArrayList<>();
+
     @Option(names = "--device-time", paramLabel = "TIME", converter = Converters.InstantConverter.class,
             description = "The device's clock: certificates and the token are judged (and minted) at this time.")
     Instant deviceTime;
@@ -209,7 +213,13 @@ final class ConnectCommand implements Callable<Integer> {
             origin = password.jwt.startsWith("@") ? "read from " + password.jwt.substring(1) : "given with --jwt";
         }
         String sniName = noSni ? null : sni != null ? sni : TlsSockets.sniAllowed(h) ? h : null;
-        TlsSettings tls = new TlsSettings(sniName, List.copyOf(tlsVersions), List.copyOf(ciphers), now);
+        if (!groups.isEmpty() && !TlsSettings.groupsSupported()) {
+            throw new ParameterException(spec.commandLine(), "--group needs Java 20 or newer to choose named groups"
+                    + " per connection; this is Java " + Runtime.version().feature() + ": run with JAVA_HOME set to a"
+                    + " newer JDK");
+        }
+        TlsSettings tls = new TlsSettings(sniName, List.copyOf(tlsVersions), List.copyOf(ciphers),
+                List.copyOf(groups), now);
         ClientIds.Parts parts = ClientIds.parse(id);
         String dev = parts != null ? parts.device() : device;
         String pubTopic = publish == null ? null : topic.equals("state") ? ClientIds.stateTopic(dev)

@@ -267,6 +267,9 @@ public final class ConnectDoctor {
             if (!base.ciphers().isEmpty()) {
                 variants.put("the default suites", base.withCiphers(List.of()));
             }
+            if (!base.groups().isEmpty()) {
+                variants.put("the default groups", base.withGroups(List.of()));
+            }
             Map<String, TlsProbe.Result> results = new LinkedHashMap<>();
             for (Map.Entry<String, TlsSettings> v : variants.entrySet()) {
                 TlsProbe.Result p = new TlsProbe().probe(roots(), connected, r.host(), v.getValue(), r.timeout());
@@ -294,6 +297,11 @@ public final class ConnectDoctor {
                     return Finding.error("tls.protocol-version", "the handshake fails with the versions offered but"
                             + " works with " + k + " (" + e.getValue().protocol() + ")", "enable " + e.getValue()
                             .protocol() + " on the device");
+                }
+                if (k.equals("the default groups")) {
+                    return Finding.error("tls.no-common-cipher", "the named groups offered (" + String.join(", ",
+                            base.groups()) + ") share none with the server; the default groups work", "enable a"
+                            + " group the server takes on the device (IoT Core's LTS chain needs P-256 only)");
                 }
                 if (k.equals("the default suites")) {
                     return Finding.error("tls.no-common-cipher", "the suites offered share none with the server; the"

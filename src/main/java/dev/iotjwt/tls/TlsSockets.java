@@ -52,6 +52,9 @@ public final class TlsSockets {
             if (!settings.ciphers().isEmpty()) {
                 p.setCipherSuites(settings.ciphers().toArray(String[]::new));
             }
+            if (!settings.groups().isEmpty()) {
+                setNamedGroups(p, settings.groups());
+            }
             ssl.setSSLParameters(p);
             java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
             ScheduledFuture<?> deadline = Watchdog.TIMER.schedule(() -> {
@@ -72,6 +75,17 @@ public final class TlsSockets {
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
+        }
+    }
+
+    /** SSLParameters.setNamedGroups exists from Java 20 on; this code is compiled for 17. */
+    private static void setNamedGroups(SSLParameters p, List<String> groups) throws IOException {
+        try {
+            SSLParameters.class.getMethod("setNamedGroups", String[].class).invoke(p,
+                    (Object) groups.toArray(String[]::new));
+        } catch (ReflectiveOperationException e) {
+            throw new IOException("named groups cannot be chosen per connection on Java " + Runtime.version()
+                    .feature() + "; run on Java 20 or newer", e);
         }
     }
 

@@ -388,4 +388,15 @@ class ConnectCommandTest {
         assertThat(CliRun.run("connect", "--host", "h", "--client-id", "x", "--jwt", "a.b.c", "--stay", "1m")
                 .err()).contains("--stay needs --key");
     }
+
+    @Test
+    void namedGroupsNeedJava20() {
+        CliRun r = connect(1, "--group", "secp256r1");
+        if (Runtime.version().feature() < 20) {
+            assertThat(r.exitCode()).isEqualTo(2);
+            assertThat(r.err()).contains("--group needs Java 20 or newer");
+        } else {
+            assertThat(cause(r)).isEqualTo("tcp.refused");
+        }
+    }
 }
