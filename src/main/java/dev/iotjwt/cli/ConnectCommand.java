@@ -121,6 +121,10 @@ final class ConnectCommand implements Callable<Integer> {
             + " x25519. Repeatable. Needs Java 20 or newer.")
     List<String> groups = new ArrayList<>();
 
+    @Option(names = "--signature-scheme", paramLabel = "NAME", description = "Signature scheme to offer, e.g."
+            + " ecdsa_secp256r1_sha256, as a device that can verify only P-256. Repeatable. Needs Java 19 or newer.")
+    List<String> schemes = new ArrayList<>();
+
     @Option(names = "--device-time", paramLabel = "TIME", converter = Converters.InstantConverter.class,
             description = "The device's clock: certificates and the token are judged (and minted) at this time.")
     Instant deviceTime;
@@ -218,8 +222,13 @@ final class ConnectCommand implements Callable<Integer> {
                     + " per connection; this is Java " + Runtime.version().feature() + ": run with JAVA_HOME set to a"
                     + " newer JDK");
         }
+        if (!schemes.isEmpty() && !TlsSettings.schemesSupported()) {
+            throw new ParameterException(spec.commandLine(), "--signature-scheme needs Java 19 or newer to choose"
+                    + " signature schemes per connection; this is Java " + Runtime.version().feature() + ": run with"
+                    + " JAVA_HOME set to a newer JDK");
+        }
         TlsSettings tls = new TlsSettings(sniName, List.copyOf(tlsVersions), List.copyOf(ciphers),
-                List.copyOf(groups), now);
+                List.copyOf(groups), List.copyOf(schemes), now);
         ClientIds.Parts parts = ClientIds.parse(id);
         String dev = parts != null ? parts.device() : device;
         String pubTopic = publish == null ? null : topic.equals("state") ? ClientIds.stateTopic(dev)

@@ -113,6 +113,14 @@ public final class ConnectDoctor {
         return first;
     }
 
+    /** The first certificate of a chain, described for a message. */
+    private record X509CertificateHolder(List<X509Certificate> chain) {
+        String describe() {
+            return chain.isEmpty() ? "no certificate" : "'" + dev.iotjwt.tls.Certificates.name(chain.get(0)) + "' ("
+                    + dev.iotjwt.tls.Certificates.keyType(chain.get(0).getPublicKey()) + ")";
+        }
+    }
+
     private static final class Run {
         private final ConnectRequest r;
         private InetAddress[] addresses;
@@ -270,6 +278,9 @@ public final class ConnectDoctor {
             if (!base.groups().isEmpty()) {
                 variants.put("the default groups", base.withGroups(List.of()));
             }
+            if (!base.schemes().isEmpty()) {
+                variants.put("the default signature schemes", base.withSchemes(List.of()));
+            }
             Map<String, TlsProbe.Result> results = new LinkedHashMap<>();
             for (Map.Entry<String, TlsSettings> v : variants.entrySet()) {
                 TlsProbe.Result p = new TlsProbe().probe(roots(), connected, r.host(), v.getValue(), r.timeout());
@@ -278,7 +289,10 @@ public final class ConnectDoctor {
                         + p.cipherSuite() + ")" : "fails: " + TlsFailures.classify(p.error(), r.timeout().toMillis())
                         .message());
             }
-            for (Map.Entry<String, TlsProbe.Result> e : results.entrySet()) {
+            List<Map.Entry<String, TlsProbe.Result>> ordered = new ArrayList<>(results.entrySet());
+            ordered.sort(java.util.Comparator.comparingInt(e -> e.getKey().startsWith("the default") ? 0
+                    : e.getKey().contains("SNI") ? 1 : 2));
+            for (Map.Entry<String, TlsProbe.Result> e : ordered) {
                 if (!e.getValue().reachedCert()) {
                     continue;
                 }
@@ -297,6 +311,14 @@ public final class ConnectDoctor {
                     return Finding.error("tls.protocol-version", "the handshake fails with the versions offered but"
                             + " works with " + k + " (" + e.getValue().protocol() + ")", "enable " + e.getValue()
                             .protocol() + " on the device");
+                }
+                if (k.equals("the default signature schemes")) {
+                    X509CertificateHolder leaf = new X509CertificateHolder(e.getValue().chain());
+                    return Finding.error("tls.no-common-cipher", "the server's certificate needs a signature scheme"
+                            + " the device does not offer (" + String.join(", ", base.schemes()) + "); with the"
+                            + " default schemes it presents " + leaf.describe(), "choose an endpoint and root the"
+                            + " device can verify (the LTS chain is P-256 throughout), or add the scheme to the"
+                            + " device");
                 }
                 if (k.equals("the default groups")) {
                     return Finding.error("tls.no-common-cipher", "the named groups offered (" + String.join(", ",
@@ -336,6 +358,20 @@ public final class ConnectDoctor {
                             + (probe.chain().isEmpty() ? "?" : dev.iotjwt.tls.Certificates.name(probe.chain().get(0)))
                             + "', with SNI " + host + " a chain that verifies: the device does not send SNI",
                             "send the broker's host name in the TLS server_name extension"));
+                }
+            }
+            if (!r.tls().schemes().isEmpty()) {
+                TlsProbe.Result defaults = new TlsProbe().probe(roots(), connected, host,
+                        r.tls().withSchemes(List.of()), r.timeout());
+                facts.put("follow-up: the default signature schemes", defaults.handshake() ? "the chain verifies"
+                        : "still does not verify");
+                if (defaults.handshake()) {
+                    findings.removeIf(f -> f.code().equals("trust.unknown-ca"));
+                    findings.add(0, Finding.error("tls.no-common-cipher", "the server's certificate needs a signature"
+                            + " scheme the device does not offer (" + String.join(", ", r.tls().schemes()) + "); it"
+                            + " presents " + new X509CertificateHolder(probe.chain()).describe() + ", which verifies"
+                            + " with the default schemes", "choose an endpoint and root the device can verify (the LTS"
+                            + " chain is P-256 throughout), or add the scheme to the device"));
                 }
             }
             if (findings.stream().noneMatch(Finding::isError)) {

@@ -10,28 +10,38 @@ import java.util.List;
  * @param protocols  TLS versions to offer (empty: the JDK's defaults)
  * @param ciphers    cipher suites to offer (empty: the JDK's defaults)
  * @param groups     named groups (curves) to offer (empty: the JDK's defaults; needs Java 20 or newer)
+ * @param schemes    signature schemes to offer (empty: the JDK's defaults; needs Java 19 or newer)
  * @param verifyAt   the time certificates are judged at (the device's clock)
  */
 public record TlsSettings(String sni, List<String> protocols, List<String> ciphers, List<String> groups,
-                          Instant verifyAt) {
+                          List<String> schemes, Instant verifyAt) {
     /** Whether this JVM can restrict named groups per connection (SSLParameters.setNamedGroups, Java 20). */
     public static boolean groupsSupported() {
         return Runtime.version().feature() >= 20;
     }
 
+    /** Whether this JVM can restrict signature schemes per connection (SSLParameters.setSignatureSchemes, 19). */
+    public static boolean schemesSupported() {
+        return Runtime.version().feature() >= 19;
+    }
+
     public TlsSettings withSni(String name) {
-        return new TlsSettings(name, protocols, ciphers, groups, verifyAt);
+        return new TlsSettings(name, protocols, ciphers, groups, schemes, verifyAt);
     }
 
     public TlsSettings withProtocols(List<String> p) {
-        return new TlsSettings(sni, p, ciphers, groups, verifyAt);
+        return new TlsSettings(sni, p, ciphers, groups, schemes, verifyAt);
     }
 
     public TlsSettings withCiphers(List<String> c) {
-        return new TlsSettings(sni, protocols, c, groups, verifyAt);
+        return new TlsSettings(sni, protocols, c, groups, schemes, verifyAt);
     }
 
     public TlsSettings withGroups(List<String> g) {
-        return new TlsSettings(sni, protocols, ciphers, g, verifyAt);
+        return new TlsSettings(sni, protocols, ciphers, g, schemes, verifyAt);
+    }
+
+    public TlsSettings withSchemes(List<String> s) {
+        return new TlsSettings(sni, protocols, ciphers, groups, s, verifyAt);
     }
 }

@@ -53,7 +53,10 @@ public final class TlsSockets {
                 p.setCipherSuites(settings.ciphers().toArray(String[]::new));
             }
             if (!settings.groups().isEmpty()) {
-                setNamedGroups(p, settings.groups());
+                setNewerParameter(p, "setNamedGroups", settings.groups());
+            }
+            if (!settings.schemes().isEmpty()) {
+                setNewerParameter(p, "setSignatureSchemes", settings.schemes());
             }
             ssl.setSSLParameters(p);
             java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
@@ -78,14 +81,13 @@ public final class TlsSockets {
         }
     }
 
-    /** SSLParameters.setNamedGroups exists from Java 20 on; this code is compiled for 17. */
-    private static void setNamedGroups(SSLParameters p, List<String> groups) throws IOException {
+    /** SSLParameters.setNamedGroups (Java 20) and setSignatureSchemes (19); this code is compiled for 17. */
+    private static void setNewerParameter(SSLParameters p, String setter, List<String> values) throws IOException {
         try {
-            SSLParameters.class.getMethod("setNamedGroups", String[].class).invoke(p,
-                    (Object) groups.toArray(String[]::new));
+            SSLParameters.class.getMethod(setter, String[].class).invoke(p, (Object) values.toArray(String[]::new));
         } catch (ReflectiveOperationException e) {
-            throw new IOException("named groups cannot be chosen per connection on Java " + Runtime.version()
-                    .feature() + "; run on Java 20 or newer", e);
+            throw new IOException("SSLParameters." + setter + " is missing on Java " + Runtime.version().feature()
+                    + "; run on a newer Java", e);
         }
     }
 
