@@ -25,17 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every key format mints a token that an independent JOSE library (Nimbus) verifies. */
 class JwtMinterTest {
-    private static final PasswordSource PASSWORD = new PasswordSource() {
-        @Override
-        public char[] password(String source) {
-            return Fixtures.PASSWORD.toCharArray();
-        }
-
-        @Override
-        public String howToGive() {
-            return "";
-        }
-    };
+    private static final PasswordSource PASSWORD = Fixtures.PASSWORD_SOURCE;
 
     private final KeyLoader loader = new KeyLoader();
     private final JwtMinter minter = new JwtMinter();

@@ -16,17 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class KeyLoaderTest {
-    private static final PasswordSource PASSWORD = new PasswordSource() {
-        @Override
-        public char[] password(String source) {
-            return Fixtures.PASSWORD.toCharArray();
-        }
-
-        @Override
-        public String howToGive() {
-            return "give it";
-        }
-    };
+    private static final PasswordSource PASSWORD = Fixtures.PASSWORD_SOURCE;
 
     private final KeyLoader loader = new KeyLoader();
 

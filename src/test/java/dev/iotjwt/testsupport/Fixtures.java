@@ -18,6 +18,19 @@ public final class Fixtures {
     public static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
     public static final String PASSWORD = "fixture-password";
 
+    /** Gives the fixtures' password for every encrypted fixture key. */
+    public static final dev.iotjwt.keys.PasswordSource PASSWORD_SOURCE = new dev.iotjwt.keys.PasswordSource() {
+        @Override
+        public char[] password(String source) {
+            return PASSWORD.toCharArray();
+        }
+
+        @Override
+        public String howToGive() {
+            return "give the fixtures' password";
+        }
+    };
+
     private Fixtures() {
     }
 
