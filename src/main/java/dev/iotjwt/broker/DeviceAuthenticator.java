@@ -1,0 +1,91 @@
+package dev.iotjwt.broker;
+
+import dev.iotjwt.diagnose.Finding;
+import dev.iotjwt.jwt.CheckReport;
+import dev.iotjwt.jwt.CheckRequest;
+import dev.iotjwt.jwt.JwtChecker;
+import dev.iotjwt.jwt.VerifyKey;
+import dev.iotjwt.mqtt.ClientIds;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Judges a CONNECT as IoT Core did: the client id names a registered, unblocked device of this registry, and the
+ * password is a JWT that verifies with one of its unexpired credentials, with the alg of that key, aud = project,
+ * iat not in the future beyond the skew, not expired, lifetime at most 24 h plus skew. With {@code strict}, padding
+ * and other non-canonical encodings are refused too.
+ */
+public final class DeviceAuthenticator {
+    public static final Duration SKEW = Duration.ofMinutes(10);
+
+    private final Registry registry;
+    private final boolean strict;
+
+    public DeviceAuthenticator(Registry registry, boolean strict) {
+        this.registry = registry;
+        this.strict = strict;
+    }
+
+    /**
+     * The outcome for one CONNECT.
+     *
+     * @param accepted  whether to answer CONNACK 0
+     * @param device    the device id, or null when the client id names none
+     * @param code      the finding code of the refusal, or null
+     * @param reason    one line saying why
+     * @param expiresAt when the connection must be dropped (exp + skew), for accepted devices
+     */
+    public record Decision(boolean accepted, String device, String code, String reason, Instant expiresAt) {
+        static Decision refuse(String device, String code, String reason) {
+            return new Decision(false, device, code, reason, null);
+        }
+    }
+
+    public Decision authenticate(String clientId, byte[] password, Instant now) {
+        ClientIds.Parts parts = clientId == null ? null : ClientIds.parse(clientId);
+        if (parts == null) {
+            return Decision.refuse(null, "clientid.malformed", "client id '" + clientId + "' is not"
+                    + " projects/P/locations/R/registries/G/devices/D");
+        }
+        if (!parts.project().equals(registry.project()) || !parts.region().equals(registry.region())
+                || !parts.registry().equals(registry.registry())) {
+            return Decision.refuse(parts.device(), "clientid.malformed", "client id names project '"
+                    + parts.project() + "', region '" + parts.region() + "', registry '" + parts.registry()
+                    + "'; this broker serves " + registry.clientIdOf("D"));
+        }
+        Registry.Device device = registry.devices().get(parts.device());
+        if (device == null) {
+            return Decision.refuse(parts.device(), "device.unknown", "no device '" + parts.device()
+                    + "' in registry " + registry.registry());
+        }
+        if (device.blocked()) {
+            return Decision.refuse(device.id(), "device.blocked", "device '" + device.id() + "' is blocked");
+        }
+        List<VerifyKey> keys = device.credentials().stream().filter(c -> !c.expiredAt(now)).map(
+                Registry.Credential::key).toList();
+        if (keys.isEmpty()) {
+            return Decision.refuse(device.id(), "device.no-credentials", "device '" + device.id() + "' has no"
+                    + " unexpired credential");
+        }
+        if (password == null || password.length == 0) {
+            return Decision.refuse(device.id(), "jwt.malformed", "no password: the JWT goes in the MQTT password"
+                    + " (with any user name, e.g. 'unused')");
+        }
+        String token = new String(password, java.nio.charset.StandardCharsets.UTF_8);
+        CheckReport report = new JwtChecker().check(new CheckRequest(token, registry.project(), keys, now, SKEW,
+                strict));
+        for (Finding f : report.findings()) {
+            if (f.isError()) {
+                return Decision.refuse(device.id(), f.code(), f.message());
+            }
+        }
+        if (report.signature() == null || !report.signature().verified()) {
+            return Decision.refuse(device.id(), "jwt.signature.invalid", "the signature does not verify with the"
+                    + " device's credentials");
+        }
+        Instant expiresAt = Instant.ofEpochSecond(report.claims().get("exp").getAsLong()).plus(SKEW);
+        return new Decision(true, device.id(), null, "accepted", expiresAt);
+    }
+}

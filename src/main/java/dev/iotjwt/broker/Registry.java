@@ -1,0 +1,161 @@
+package dev.iotjwt.broker;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.iotjwt.InputException;
+import dev.iotjwt.jwt.VerifyKey;
+import dev.iotjwt.keys.KeyLoader;
+import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.keys.PasswordSource;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A device registry in the shape of IoT Core's device resources as {@code gcloud iot devices describe --format=json}
+ * printed them: {@code {"project", "region", "registry", "devices": [{"id", "blocked", "credentials": [{"publicKey":
+ * {"format", "key"}, "expirationTime"}], "config": {...}}]}}.
+ */
+public record Registry(String project, String region, String registry, Map<String, Device> devices) {
+    /** IoT Core kept at most three credentials per device. */
+    public static final int MAX_CREDENTIALS = 3;
+
+    /** A registered device: its credentials and latest config payload (or null). */
+    public record Device(String id, boolean blocked, List<Credential> credentials, byte[] config) {
+    }
+
+    /** One public key credential; {@code expires} null means it never expires. */
+    public record Credential(String format, VerifyKey key, Instant expires) {
+        public boolean expiredAt(Instant now) {
+            return expires != null && !expires.isAfter(now);
+        }
+    }
+
+    public String clientIdOf(String device) {
+        return "projects/" + project + "/locations/" + region + "/registries/" + registry + "/devices/" + device;
+    }
+
+    /** Reads a registry file; a bad one is refused with the file, the device and the field named. */
+    public static Registry load(Path file) throws InputException {
+        String source = file.toString();
+        JsonObject root;
+        try {
+            JsonElement e = JsonParser.parseString(new String(KeyLoader.readFile(file), StandardCharsets.UTF_8));
+            if (!e.isJsonObject()) {
+                throw new InputException(source + ": is not a JSON object", "see the registry format in the README");
+            }
+            root = e.getAsJsonObject();
+        } catch (com.google.gson.JsonParseException e) {
+            throw new InputException(source + ": is not valid JSON: " + e.getMessage());
+        }
+        String project = string(root, "project", source, source);
+        String region = root.has("region") ? string(root, "region", source, source) : "us-central1";
+        String registry = string(root, "registry", source, source);
+        Map<String, Device> devices = new LinkedHashMap<>();
+        JsonElement list = root.get("devices");
+        if (list == null || !list.isJsonArray()) {
+            throw new InputException(source + ": field 'devices' must be an array of devices");
+        }
+        int index = 0;
+        for (JsonElement d : list.getAsJsonArray()) {
+            String where = source + ": devices[" + index++ + "]";
+            if (!d.isJsonObject()) {
+                throw new InputException(where + " is not an object");
+            }
+            Device device = device(d.getAsJsonObject(), where);
+            if (devices.put(device.id(), device) != null) {
+                throw new InputException(where + ": device id '" + device.id() + "' appears twice");
+            }
+        }
+        return new Registry(project, region, registry, devices);
+    }
+
+    private static Device device(JsonObject d, String where) throws InputException {
+        String id = string(d, "id", where, where);
+        String at = where + " (device '" + id + "')";
+        boolean blocked = d.has("blocked") && d.get("blocked").getAsBoolean();
+        List<Credential> credentials = new ArrayList<>();
+        JsonElement creds = d.get("credentials");
+        if (creds != null) {
+            if (!creds.isJsonArray()) {
+                throw new InputException(at + ": field 'credentials' must be an array");
+            }
+            JsonArray arr = creds.getAsJsonArray();
+            if (arr.size() > MAX_CREDENTIALS) {
+                throw new InputException(at + ": has " + arr.size() + " credentials; IoT Core allows at most "
+                        + MAX_CREDENTIALS);
+            }
+            for (int i = 0; i < arr.size(); i++) {
+                credentials.add(credential(arr.get(i), at + ": credentials[" + i + "]"));
+            }
+        }
+        byte[] config = null;
+        JsonElement c = d.get("config");
+        if (c != null && c.isJsonObject() && c.getAsJsonObject().has("binaryData")) {
+            try {
+                config = Base64.getDecoder().decode(c.getAsJsonObject().get("binaryData").getAsString());
+            } catch (IllegalArgumentException e) {
+                throw new InputException(at + ": field 'config.binaryData' is not base64: " + e.getMessage());
+            }
+        }
+        return new Device(id, blocked, List.copyOf(credentials), config);
+    }
+
+    private static Credential credential(JsonElement e, String where) throws InputException {
+        if (!e.isJsonObject() || !e.getAsJsonObject().has("publicKey")
+                || !e.getAsJsonObject().get("publicKey").isJsonObject()) {
+            throw new InputException(where + ": needs a 'publicKey' object with 'format' and 'key'");
+        }
+        JsonObject pk = e.getAsJsonObject().getAsJsonObject("publicKey");
+        String format = string(pk, "format", where + ".publicKey", where);
+        if (!List.of("RSA_PEM", "RSA_X509_PEM", "ES256_PEM", "ES256_X509_PEM").contains(format)) {
+            throw new InputException(where + ": field 'publicKey.format' is '" + format + "'; use RSA_PEM,"
+                    + " RSA_X509_PEM, ES256_PEM or ES256_X509_PEM");
+        }
+        String pem = string(pk, "key", where + ".publicKey", where);
+        List<KeyMaterial> read = new KeyLoader().parse(pem.getBytes(StandardCharsets.UTF_8), where + ".publicKey.key",
+                PasswordSource.NONE);
+        KeyMaterial m = read.get(0);
+        if (m.publicKey() == null || m.kind() == KeyMaterial.Kind.PRIVATE_KEY) {
+            throw new InputException(where + ": field 'publicKey.key' holds " + m.describe() + "; register the"
+                    + " public key or certificate, never the private key");
+        }
+        boolean x509 = format.endsWith("X509_PEM");
+        if (x509 != (m.kind() == KeyMaterial.Kind.CERTIFICATE)) {
+            throw new InputException(where + ": format " + format + " needs " + (x509 ? "an X.509 certificate"
+                    : "a public key (BEGIN PUBLIC KEY)") + " but 'key' holds " + m.describe());
+        }
+        if (format.startsWith("RSA") != m.type().isRsa() || format.startsWith("ES256") && !m.type().isP256()) {
+            throw new InputException(where + ": format " + format + " does not fit the key, " + m.type().describe());
+        }
+        Instant expires = null;
+        JsonElement exp = e.getAsJsonObject().get("expirationTime");
+        if (exp != null && !exp.isJsonNull()) {
+            try {
+                Instant t = Instant.parse(exp.getAsString());
+                expires = t.equals(Instant.EPOCH) ? null : t;
+            } catch (DateTimeParseException ex) {
+                throw new InputException(where + ": field 'expirationTime' is not an RFC 3339 time: "
+                        + exp.getAsString());
+            }
+        }
+        return new Credential(format, new VerifyKey(where, m.type(), m.publicKey(), null), expires);
+    }
+
+    private static String string(JsonObject o, String field, String where, String context) throws InputException {
+        JsonElement e = o.get(field);
+        if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString() || e.getAsString().isBlank()) {
+            throw new InputException(where + ": field '" + field + "' is missing or not a string");
+        }
+        return e.getAsString();
+    }
+}
