@@ -1,0 +1,148 @@
+package dev.iotjwt.broker;
+
+import dev.iotjwt.InputException;
+import dev.iotjwt.keys.KeyLoader;
+import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.keys.PasswordSource;
+import dev.iotjwt.keys.Pem;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The local broker's CA and server certificate, in its state folder: made on first start (keys written owner-only
+ * from creation, never chmod-ed afterwards), reused afterwards. The server sends its CA certificate after its own,
+ * so a client with the wrong root learns which root it needs.
+ *
+ * @param caFile      the CA certificate to give clients ({@code --ca})
+ * @param ca          the CA certificate
+ * @param serverChain server certificate then CA certificate
+ * @param serverKey   the server's private key
+ */
+public record BrokerPki(Path caFile, X509Certificate ca, List<X509Certificate> serverChain, PrivateKey serverKey) {
+
+    public static final String CA_CERT = "ca.pem";
+    static final String CA_KEY = "ca-key.pem";
+    static final String SERVER_CERT = "server.pem";
+    static final String SERVER_KEY = "server-key.pem";
+
+    /** Loads the PKI in {@code dir}, creating what is missing; the server certificate covers {@code hostnames}. */
+    public static BrokerPki ensure(Path dir, List<String> hostnames) throws InputException {
+        try {
+            Files.createDirectories(dir);
+            Path caFile = dir.resolve(CA_CERT);
+            if (!Files.exists(caFile)) {
+                create(dir, hostnames);
+            }
+            KeyLoader loader = new KeyLoader();
+            X509Certificate ca = loader.read(caFile, PasswordSource.NONE).get(0).certificate();
+            List<KeyMaterial> server = loader.read(dir.resolve(SERVER_CERT), PasswordSource.NONE);
+            KeyMaterial key = loader.readPrivateKey(dir.resolve(SERVER_KEY), PasswordSource.NONE);
+            List<X509Certificate> chain = new ArrayList<>();
+            for (KeyMaterial m : server) {
+                chain.add(m.certificate());
+            }
+            return new BrokerPki(caFile, ca, List.copyOf(chain), key.privateKey());
+        } catch (IOException | java.security.GeneralSecurityException
+                 | org.bouncycastle.operator.OperatorCreationException e) {
+            throw new InputException(null, dir + ": cannot create the broker's certificates: " + e.getMessage(),
+                    "check that the state folder is writable", e);
+        }
+    }
+
+    private static void create(Path dir, List<String> hostnames) throws IOException,
+            java.security.GeneralSecurityException, org.bouncycastle.operator.OperatorCreationException {
+        KeyPair caKeys = ecKeys();
+        KeyPair serverKeys = ecKeys();
+        Instant now = Instant.now();
+        X500Name caName = new X500Name("CN=iotjwt local broker CA, O=iotjwt");
+        JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+        JcaX509v3CertificateBuilder caBuilder = new JcaX509v3CertificateBuilder(caName, serial(),
+                Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(3650))), caName,
+                caKeys.getPublic());
+        caBuilder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+        caBuilder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        caBuilder.addExtension(Extension.subjectKeyIdentifier, false,
+                ext.createSubjectKeyIdentifier(caKeys.getPublic()));
+        X509Certificate ca = sign(caBuilder, caKeys.getPrivate());
+        List<GeneralName> names = new ArrayList<>();
+        for (String h : hostnames) {
+            names.add(new GeneralName(h.matches("[0-9.]+|.*:.*") ? GeneralName.iPAddress : GeneralName.dNSName, h));
+        }
+        JcaX509v3CertificateBuilder sb = new JcaX509v3CertificateBuilder(ca, serial(),
+                Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(825))),
+                new X500Name("CN=" + hostnames.get(0) + ", O=iotjwt"), serverKeys.getPublic());
+        sb.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+        sb.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+        sb.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+        sb.addExtension(Extension.subjectAlternativeName, false,
+                new GeneralNames(names.toArray(GeneralName[]::new)));
+        sb.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
+        X509Certificate server = sign(sb, caKeys.getPrivate());
+        writeSecret(dir.resolve(CA_KEY), Pem.encode("PRIVATE KEY", caKeys.getPrivate().getEncoded()));
+        writeSecret(dir.resolve(SERVER_KEY), Pem.encode("PRIVATE KEY", serverKeys.getPrivate().getEncoded()));
+        Files.writeString(dir.resolve(SERVER_CERT), Pem.encode("CERTIFICATE", server.getEncoded())
+                + Pem.encode("CERTIFICATE", ca.getEncoded()));
+        Files.writeString(dir.resolve(CA_CERT), Pem.encode("CERTIFICATE", ca.getEncoded()));
+    }
+
+    private static KeyPair ecKeys() throws java.security.GeneralSecurityException {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        return g.generateKeyPair();
+    }
+
+    private static BigInteger serial() {
+        return new BigInteger(64, new SecureRandom()).abs().add(BigInteger.ONE);
+    }
+
+    private static X509Certificate sign(JcaX509v3CertificateBuilder b, PrivateKey key)
+            throws java.security.GeneralSecurityException, org.bouncycastle.operator.OperatorCreationException {
+        return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA")
+                .build(key)));
+    }
+
+    /** Creates a file readable by the owner only from the first byte on (on POSIX file systems). */
+    static void writeSecret(Path file, String content) throws IOException {
+        Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+        try (SeekableByteChannel ch = posix
+                ? Files.newByteChannel(file, options, PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rw-------")))
+                : Files.newByteChannel(file, options)) {
+            ch.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.US_ASCII)));
+        }
+    }
+}
