@@ -8,7 +8,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.reflect.Constructor;
 
 /** Builds the command line with its handlers; the one place that knows how errors become exit codes. */
@@ -87,10 +86,16 @@ public final class Cli {
         return ExitCodes.INTERNAL;
     }
 
+    /** The stack trace with its causes, shown only with --verbose. */
     private static String stackTrace(Throwable t) {
-        StringWriter sw = new StringWriter();
-        t.printStackTrace(new PrintWriter(sw));
-        return sw.toString();
+        StringBuilder sb = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            sb.append(c == t ? "" : "Caused by: ").append(c).append(System.lineSeparator());
+            for (StackTraceElement e : c.getStackTrace()) {
+                sb.append("\tat ").append(e).append(System.lineSeparator());
+            }
+        }
+        return sb.toString();
     }
 
     private static boolean verbose(ParseResult pr) {
