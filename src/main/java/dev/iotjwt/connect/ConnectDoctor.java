@@ -36,6 +36,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Connects like a device, step by step: inputs, dns, tcp, tls, trust, mqtt, session. Every step is bounded; after a
@@ -48,39 +49,29 @@ public final class ConnectDoctor {
         Target target = new Target(r.profile(), r.host(), r.port(), r.tls().sni(), r.clientId());
         List<StepResult> steps = new ArrayList<>();
         Run run = new Run(r);
-        StepResult inputs = run.inputs();
-        steps.add(inputs);
-        if (inputs.status() != Status.FAIL) {
-            StepResult dns = run.dns();
-            steps.add(dns);
-            if (dns.status() != Status.FAIL) {
-                StepResult tcp = run.tcp();
-                steps.add(tcp);
-                if (tcp.status() != Status.FAIL) {
-                    StepResult tls = run.tls();
-                    steps.add(tls);
-                    if (tls.status() != Status.FAIL) {
-                        StepResult trust = run.trust();
-                        steps.add(trust);
-                        if (trust.status() != Status.FAIL) {
-                            PahoConnector mqtt = new PahoConnector();
-                            try {
-                                StepResult m = run.mqtt(mqtt);
-                                steps.add(m);
-                                if (m.status() != Status.FAIL) {
-                                    StepResult session = run.session(mqtt);
-                                    if (!r.stay().isZero() && session.status() != Status.FAIL) {
-                                        mqtt = run.stay(mqtt, session);
-                                        session = run.stayResult;
-                                    }
-                                    steps.add(session);
-                                }
-                            } finally {
-                                mqtt.close();
-                            }
-                        }
+        for (Supplier<StepResult> step : List.<Supplier<StepResult>>of(
+                run::inputs, run::dns, run::tcp, run::tls, run::trust)) {
+            StepResult result = step.get();
+            steps.add(result);
+            if (result.status() == Status.FAIL) {
+                break;
+            }
+        }
+        if (steps.get(steps.size() - 1).status() != Status.FAIL) {
+            PahoConnector mqtt = new PahoConnector();
+            try {
+                StepResult m = run.mqtt(mqtt);
+                steps.add(m);
+                if (m.status() != Status.FAIL) {
+                    StepResult session = run.session(mqtt);
+                    if (!r.stay().isZero() && session.status() != Status.FAIL) {
+                        mqtt = run.stay(mqtt, session);
+                        session = run.stayResult;
                     }
+                    steps.add(session);
                 }
+            } finally {
+                mqtt.close();
             }
         }
         String failed = steps.get(steps.size() - 1).id();

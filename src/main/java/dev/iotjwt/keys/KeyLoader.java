@@ -21,7 +21,6 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -533,10 +532,5 @@ public final class KeyLoader {
         } catch (IOException e) {
             throw new InputException(source + ": cannot read: " + e.getMessage());
         }
-    }
-
-    /** Whether a public key is an EC key on P-256. */
-    public static boolean isP256(PublicKey key) {
-        return key instanceof ECPublicKey ec && ec.getParams().getCurve().getField().getFieldSize() == 256;
     }
 }

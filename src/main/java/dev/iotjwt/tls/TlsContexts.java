@@ -36,12 +36,6 @@ public final class TlsContexts {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
         PKIXBuilderParameters params;
         if (roots == null) {
-            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-            try {
-                ks.load(null, null);
-            } catch (java.io.IOException e) {
-                throw new GeneralSecurityException(e);
-            }
             TrustManagerFactory def = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             def.init((KeyStore) null);
             Set<TrustAnchor> anchors = new HashSet<>();
