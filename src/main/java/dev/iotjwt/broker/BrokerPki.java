@@ -58,16 +58,24 @@ public record BrokerPki(Path caFile, X509Certificate ca, List<X509Certificate> s
     static final String SERVER_CERT = "server.pem";
     static final String SERVER_KEY = "server-key.pem";
 
-    /** Loads the PKI in {@code dir}, creating what is missing; the server certificate covers {@code hostnames}. */
+    /**
+     * Loads the PKI in {@code dir}, creating what is missing; the server certificate covers {@code hostnames}. A
+     * server certificate that lacks one of them is issued anew by the same CA, so clients keep their {@code --ca}.
+     */
     public static BrokerPki ensure(Path dir, List<String> hostnames) throws InputException {
         try {
             Files.createDirectories(dir);
             Path caFile = dir.resolve(CA_CERT);
             if (!Files.exists(caFile)) {
-                create(dir, hostnames);
+                createCa(dir);
             }
             KeyLoader loader = new KeyLoader();
             X509Certificate ca = loader.read(caFile, PasswordSource.NONE).get(0).certificate();
+            if (!Files.exists(dir.resolve(SERVER_CERT)) || !covers(loader.read(dir.resolve(SERVER_CERT),
+                    PasswordSource.NONE).get(0).certificate(), hostnames)) {
+                PrivateKey caKey = loader.readPrivateKey(dir.resolve(CA_KEY), PasswordSource.NONE).privateKey();
+                issueServer(dir, ca, caKey, hostnames);
+            }
             List<KeyMaterial> server = loader.read(dir.resolve(SERVER_CERT), PasswordSource.NONE);
             KeyMaterial key = loader.readPrivateKey(dir.resolve(SERVER_KEY), PasswordSource.NONE);
             List<X509Certificate> chain = new ArrayList<>();
@@ -82,21 +90,51 @@ public record BrokerPki(Path caFile, X509Certificate ca, List<X509Certificate> s
         }
     }
 
-    private static void create(Path dir, List<String> hostnames) throws IOException,
-            java.security.GeneralSecurityException, org.bouncycastle.operator.OperatorCreationException {
+    /** The names (DNS and IP) in a certificate's subjectAltName. */
+    public static List<String> names(X509Certificate cert) {
+        List<String> out = new ArrayList<>();
+        try {
+            if (cert.getSubjectAlternativeNames() != null) {
+                for (List<?> san : cert.getSubjectAlternativeNames()) {
+                    out.add(String.valueOf(san.get(1)));
+                }
+            }
+        } catch (java.security.cert.CertificateParsingException e) {
+            return out;
+        }
+        return out;
+    }
+
+    private static boolean covers(X509Certificate server, List<String> hostnames) {
+        List<String> have = names(server).stream().map(n -> n.toLowerCase(java.util.Locale.ROOT)).toList();
+        return hostnames.stream().allMatch(h -> have.contains(h.toLowerCase(java.util.Locale.ROOT)))
+                && server.getNotAfter().toInstant().isAfter(Instant.now().plus(Duration.ofDays(1)));
+    }
+
+    private static void createCa(Path dir) throws IOException, java.security.GeneralSecurityException,
+            org.bouncycastle.operator.OperatorCreationException {
         KeyPair caKeys = ecKeys();
-        KeyPair serverKeys = ecKeys();
         Instant now = Instant.now();
         X500Name caName = new X500Name("CN=iotjwt local broker CA, O=iotjwt");
-        JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
         JcaX509v3CertificateBuilder caBuilder = new JcaX509v3CertificateBuilder(caName, serial(),
                 Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(3650))), caName,
                 caKeys.getPublic());
         caBuilder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
         caBuilder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
         caBuilder.addExtension(Extension.subjectKeyIdentifier, false,
-                ext.createSubjectKeyIdentifier(caKeys.getPublic()));
+                new JcaX509ExtensionUtils().createSubjectKeyIdentifier(caKeys.getPublic()));
         X509Certificate ca = sign(caBuilder, caKeys.getPrivate());
+        Files.deleteIfExists(dir.resolve(CA_KEY));
+        Files.deleteIfExists(dir.resolve(SERVER_CERT));
+        writeSecret(dir.resolve(CA_KEY), Pem.encode("PRIVATE KEY", caKeys.getPrivate().getEncoded()));
+        Files.writeString(dir.resolve(CA_CERT), Pem.encode("CERTIFICATE", ca.getEncoded()));
+    }
+
+    private static void issueServer(Path dir, X509Certificate ca, PrivateKey caKey, List<String> hostnames)
+            throws IOException, java.security.GeneralSecurityException,
+            org.bouncycastle.operator.OperatorCreationException {
+        KeyPair serverKeys = ecKeys();
+        Instant now = Instant.now();
         List<GeneralName> names = new ArrayList<>();
         for (String h : hostnames) {
             names.add(new GeneralName(h.matches("[0-9.]+|.*:.*") ? GeneralName.iPAddress : GeneralName.dNSName, h));
@@ -109,13 +147,31 @@ public record BrokerPki(Path caFile, X509Certificate ca, List<X509Certificate> s
         sb.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
         sb.addExtension(Extension.subjectAlternativeName, false,
                 new GeneralNames(names.toArray(GeneralName[]::new)));
-        sb.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
-        X509Certificate server = sign(sb, caKeys.getPrivate());
-        writeSecret(dir.resolve(CA_KEY), Pem.encode("PRIVATE KEY", caKeys.getPrivate().getEncoded()));
+        sb.addExtension(Extension.authorityKeyIdentifier, false,
+                new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca));
+        X509Certificate server = sign(sb, caKey);
+        Files.deleteIfExists(dir.resolve(SERVER_KEY));
         writeSecret(dir.resolve(SERVER_KEY), Pem.encode("PRIVATE KEY", serverKeys.getPrivate().getEncoded()));
         Files.writeString(dir.resolve(SERVER_CERT), Pem.encode("CERTIFICATE", server.getEncoded())
                 + Pem.encode("CERTIFICATE", ca.getEncoded()));
-        Files.writeString(dir.resolve(CA_CERT), Pem.encode("CERTIFICATE", ca.getEncoded()));
+    }
+
+    /** What Google's front end presented to a client that sent no SNI: a self-signed placeholder. */
+    record Placeholder(X509Certificate cert, PrivateKey key) {
+    }
+
+    static Placeholder placeholder() {
+        try {
+            KeyPair keys = ecKeys();
+            Instant now = Instant.now();
+            X500Name name = new X500Name("CN=invalid2.invalid, OU=No SNI provided; please fix your client.");
+            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial(),
+                    Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(365))), name,
+                    keys.getPublic());
+            return new Placeholder(sign(b, keys.getPrivate()), keys.getPrivate());
+        } catch (java.security.GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
+            throw new IllegalStateException("cannot make the no-SNI placeholder certificate", e);
+        }
     }
 
     private static KeyPair ecKeys() throws java.security.GeneralSecurityException {

@@ -22,10 +22,16 @@ public final class DeviceAuthenticator {
 
     private final Registry registry;
     private final boolean strict;
+    private final Duration skew;
 
     public DeviceAuthenticator(Registry registry, boolean strict) {
+        this(registry, strict, SKEW);
+    }
+
+    public DeviceAuthenticator(Registry registry, boolean strict, Duration skew) {
         this.registry = registry;
         this.strict = strict;
+        this.skew = skew;
     }
 
     /**
@@ -74,7 +80,7 @@ public final class DeviceAuthenticator {
                     + " (with any user name, e.g. 'unused')");
         }
         String token = new String(password, java.nio.charset.StandardCharsets.UTF_8);
-        CheckReport report = new JwtChecker().check(new CheckRequest(token, registry.project(), keys, now, SKEW,
+        CheckReport report = new JwtChecker().check(new CheckRequest(token, registry.project(), keys, now, skew,
                 strict));
         for (Finding f : report.findings()) {
             if (f.isError()) {
@@ -85,7 +91,7 @@ public final class DeviceAuthenticator {
             return Decision.refuse(device.id(), "jwt.signature.invalid", "the signature does not verify with the"
                     + " device's credentials");
         }
-        Instant expiresAt = Instant.ofEpochSecond(report.claims().get("exp").getAsLong()).plus(SKEW);
+        Instant expiresAt = Instant.ofEpochSecond(report.claims().get("exp").getAsLong()).plus(skew);
         return new Decision(true, device.id(), null, "accepted", expiresAt);
     }
 }

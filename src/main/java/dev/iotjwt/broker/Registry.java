@@ -40,6 +40,40 @@ public record Registry(String project, String region, String registry, Map<Strin
         }
     }
 
+    /** This registry with one more device. */
+    public Registry with(Device device) throws InputException {
+        if (devices.containsKey(device.id())) {
+            throw new InputException("device '" + device.id() + "' is registered twice");
+        }
+        Map<String, Device> all = new LinkedHashMap<>(devices);
+        all.put(device.id(), device);
+        return new Registry(project, region, registry, all);
+    }
+
+    /**
+     * A device registered with one key file: a public key or certificate, or a private key whose public half is
+     * registered (the private key itself is never kept).
+     */
+    public static Device deviceOf(String id, Path keyFile, byte[] config) throws InputException {
+        if (!id.matches("[a-zA-Z][-a-zA-Z0-9._+~%]{2,254}") || id.startsWith("goog")) {
+            throw new InputException("device id '" + id + "' breaks IoT Core's rule: a letter, then 2-254 of letters,"
+                    + " digits and - . _ + ~ %, not starting with 'goog'");
+        }
+        KeyMaterial m = new KeyLoader().read(keyFile, PasswordSource.NONE).get(0);
+        java.security.PublicKey pub = KeyLoader.publicKeyOf(m);
+        if (pub == null) {
+            throw new InputException(keyFile + ": holds " + m.describe() + ", not a key to register");
+        }
+        if (!m.type().isRsa() && !m.type().isP256()) {
+            throw new InputException(keyFile + ": " + m.type().describe() + " is not a key IoT Core registers: use"
+                    + " RSA (RS256) or P-256 (ES256)");
+        }
+        String format = (m.type().isRsa() ? "RSA" : "ES256") + (m.kind() == KeyMaterial.Kind.CERTIFICATE ? "_X509_PEM"
+                : "_PEM");
+        Credential c = new Credential(format, new VerifyKey(keyFile.toString(), m.type(), pub, null), null);
+        return new Device(id, false, List.of(c), config);
+    }
+
     public String clientIdOf(String device) {
         return "projects/" + project + "/locations/" + region + "/registries/" + registry + "/devices/" + device;
     }

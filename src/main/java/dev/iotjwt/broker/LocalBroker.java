@@ -1,0 +1,507 @@
+package dev.iotjwt.broker;
+
+import dev.iotjwt.InputException;
+import dev.iotjwt.mqtt.ClientIds;
+import io.moquette.broker.Server;
+import io.moquette.broker.config.MemoryConfig;
+import io.moquette.broker.security.IAuthenticator;
+import io.moquette.broker.security.IAuthorizatorPolicy;
+import io.moquette.broker.subscriptions.Topic;
+import io.moquette.interception.AbstractInterceptHandler;
+import io.moquette.interception.messages.InterceptConnectionLostMessage;
+import io.moquette.interception.messages.InterceptDisconnectMessage;
+import io.moquette.interception.messages.InterceptPublishMessage;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.util.ReferenceCountUtil;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedKeyManager;
+
+/**
+ * The local IoT-Core-compatible broker: Moquette (a real MQTT broker) behind TLS only, with the registry's devices
+ * judged as IoT Core judged them ({@link DeviceAuthenticator}), CONNACK 5 for a refusal, each device confined to its
+ * own topics, QoS 2 refused by closing, the connection dropped when its token expires (plus skew), and the latest
+ * config delivered on subscribe. This is the only class that touches Moquette.
+ */
+public final class LocalBroker implements AutoCloseable {
+    /** Largest MQTT packet accepted: IoT Core's 256 KiB payload plus headers. */
+    private static final int MAX_MESSAGE = 256 * 1024 + 6 * 1024;
+    private static final Duration START_BOUND = Duration.ofSeconds(10);
+    private static final String SELF = "iotjwt-broker";
+
+    static {
+        // Netty 4.1.93 reaches for sun.misc.Unsafe, which Java 24+ warns about on stderr; it runs without it
+        if (Runtime.version().feature() >= 24 && System.getProperty("io.netty.noUnsafe") == null) {
+            System.setProperty("io.netty.noUnsafe", "true");
+        }
+    }
+
+    private final BrokerSettings settings;
+    private final BrokerListener listener;
+    private final BrokerPki pki;
+    private final boolean pkiCreated;
+    private final DeviceAuthenticator authenticator;
+    private final Server server = new Server();
+    private final ScheduledExecutorService timers;
+    private final Map<String, ScheduledFuture<?>> expiry = new ConcurrentHashMap<>();
+    private final Set<String> connected = ConcurrentHashMap.newKeySet();
+    private volatile int port;
+    private volatile boolean closed;
+
+    private LocalBroker(BrokerSettings settings, BrokerListener listener, BrokerPki pki, boolean pkiCreated) {
+        this.settings = settings;
+        this.listener = listener;
+        this.pki = pki;
+        this.pkiCreated = pkiCreated;
+        this.authenticator = new DeviceAuthenticator(settings.registry(), settings.strict(), settings.skew());
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "iotjwt-broker-expiry");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts the broker; it listens when this returns. */
+    public static LocalBroker start(BrokerSettings settings, BrokerListener listener) throws InputException {
+        InetAddress bind = bindAddress(settings.bind());
+        if (settings.port() != 0) {
+            requireFree(bind, settings.port());
+        }
+        boolean created = !java.nio.file.Files.exists(settings.stateDir().resolve(BrokerPki.CA_CERT));
+        BrokerPki pki = BrokerPki.ensure(settings.stateDir(), settings.hostnames());
+        LocalBroker broker = new LocalBroker(settings, listener, pki, created);
+        broker.startMoquette(bind);
+        return broker;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public BrokerPki pki() {
+        return pki;
+    }
+
+    /** Whether this start created the CA (false: reused from the state folder). */
+    public boolean pkiCreated() {
+        return pkiCreated;
+    }
+
+    public Registry registry() {
+        return settings.registry();
+    }
+
+    public BrokerSettings settings() {
+        return settings;
+    }
+
+    private static InetAddress bindAddress(String bind) throws InputException {
+        try {
+            return InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            throw new InputException("--bind " + bind + ": not an address of this machine");
+        }
+    }
+
+    private static void requireFree(InetAddress bind, int port) throws InputException {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(bind, port), 1);
+        } catch (IOException e) {
+            throw new InputException(null, "cannot listen on " + bind.getHostAddress() + ":" + port + ": "
+                    + e.getMessage(), "another broker may be running there; stop it or choose --port", null);
+        }
+    }
+
+    private void startMoquette(InetAddress bind) throws InputException {
+        Properties p = new Properties();
+        p.setProperty("host", bind.getHostAddress());
+        p.setProperty("port", "disabled");
+        p.setProperty("websocket_port", "disabled");
+        p.setProperty("ssl_port", String.valueOf(settings.port()));
+        p.setProperty("persistence_enabled", "false");
+        p.setProperty("telemetry_enabled", "false");
+        p.setProperty("allow_anonymous", "false");
+        p.setProperty("allow_zero_byte_client_id", "false");
+        p.setProperty("immediate_buffer_flush", "true");
+        p.setProperty("netty.mqtt.message_size", String.valueOf(MAX_MESSAGE));
+        p.setProperty("netty.tcp_nodelay", "true");
+        TlsTap.Ctx tls = tlsContext();
+        Gate gate = new Gate();
+        try {
+            server.startServer(new MemoryConfig(p), List.of(new Events()), () -> tls, gate, gate);
+        } catch (IOException | RuntimeException e) {
+            server.stopServer();
+            timers.shutdownNow();
+            throw new InputException(null, "cannot start the broker on " + bind.getHostAddress() + ":"
+                    + settings.port() + ": " + e.getMessage(), null, e);
+        }
+        long deadline = System.nanoTime() + START_BOUND.toNanos();
+        while (server.getSslPort() <= 0 && System.nanoTime() < deadline) {
+            sleep(10);
+        }
+        port = server.getSslPort();
+        if (port <= 0 || !listening(bind, port)) {
+            close();
+            throw new InputException("cannot listen on " + bind.getHostAddress() + ":" + settings.port()
+                    + ": the broker did not open its port within " + START_BOUND.toSeconds() + " s");
+        }
+        publishConfigs();
+    }
+
+    private static boolean listening(InetAddress bind, int port) {
+        InetAddress target = bind.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : bind;
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(target, port), 2000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The latest config of each device, retained on its config topic: delivered when the device subscribes. */
+    private void publishConfigs() {
+        for (Registry.Device d : settings.registry().devices().values()) {
+            if (d.config() != null) {
+                setConfig(d.id(), d.config());
+            }
+        }
+    }
+
+    /** Sets a device's latest config, delivered at once to a subscribed device and on every later subscribe. */
+    public void setConfig(String device, byte[] payload) {
+        server.internalPublish(MqttMessageBuilders.publish().topicName(ClientIds.configTopic(device)).retained(true)
+                .qos(MqttQoS.AT_LEAST_ONCE).payload(Unpooled.wrappedBuffer(payload)).build(), SELF);
+    }
+
+    private TlsTap.Ctx tlsContext() throws InputException {
+        try {
+            BrokerPki.Placeholder placeholder = settings.requireSni() ? BrokerPki.placeholder() : null;
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(new KeyManager[] {new SniKeys(pki, placeholder)}, null, null);
+            List<String> suites = Arrays.asList(ctx.getDefaultSSLParameters().getCipherSuites());
+            JdkSslContext netty = new JdkSslContext(ctx, false, suites, IdentityCipherSuiteFilter.INSTANCE,
+                    ApplicationProtocolConfig.DISABLED, ClientAuth.NONE, null, false);
+            Set<String> names = settings.requireSni() ? settings.hostnames().stream()
+                    .map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet()) : null;
+            return new TlsTap.Ctx(netty, names, new TapEvents());
+        } catch (GeneralSecurityException e) {
+            throw new InputException(null, "cannot set up the broker's TLS: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** Stops listening and closes every connection (Netty's quiet period makes this take about 2 s). */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        timers.shutdownNow();
+        server.stopServer();
+    }
+
+    private void report(String kind, String device, String code, String detail) {
+        try {
+            listener.event(new BrokerListener.Event(settings.clock().instant(), kind, device, code, detail));
+        } catch (RuntimeException e) {
+            // a listener's failure must not take a Netty thread down; the event is lost, the broker goes on
+        }
+    }
+
+    private static String deviceOf(String clientId) {
+        ClientIds.Parts parts = clientId == null ? null : ClientIds.parse(clientId);
+        return parts == null ? null : parts.device();
+    }
+
+    private void scheduleExpiry(String clientId, String device, Instant expiresAt) {
+        long delay = Math.max(0, Duration.between(settings.clock().instant(), expiresAt).toMillis());
+        ScheduledFuture<?> f = timers.schedule(() -> {
+            expiry.remove(clientId);
+            boolean dropped;
+            try {
+                dropped = server.disconnectClient(clientId);
+            } catch (RuntimeException e) {
+                dropped = false; // Moquette throws when the client went away meanwhile
+            }
+            if (dropped) {
+                report("dropped", device, "jwt.exp.expired", "the token expired; connection closed at exp + "
+                        + settings.skew().toMinutes() + " min skew (" + expiresAt + "), as IoT Core did: reconnect"
+                        + " with a fresh token before exp");
+            }
+        }, delay, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> previous = expiry.put(clientId, f);
+        if (previous != null) {
+            previous.cancel(false);
+        }
+    }
+
+    private void gone(String clientId, String how) {
+        ScheduledFuture<?> f = expiry.remove(clientId);
+        if (f != null) {
+            f.cancel(false);
+        }
+        if (clientId != null && connected.remove(clientId)) {
+            report("disconnected", deviceOf(clientId), null, how);
+        }
+    }
+
+    /** Authentication (CONNECT) and authorization (PUBLISH, SUBSCRIBE), never throwing into Moquette. */
+    private final class Gate implements IAuthenticator, IAuthorizatorPolicy {
+        @Override
+        public boolean checkValid(String clientId, String username, byte[] password) {
+            TlsTap.TapEngine tap = TlsTap.CURRENT.get();
+            try {
+                if (tap != null && tap.level() != 4 && tap.level() != -1) {
+                    tap.judged(1); // reported by the tap when it read the CONNECT
+                    return false;
+                }
+                if (tap != null) {
+                    tap.judged(5);
+                }
+                DeviceAuthenticator.Decision d = authenticator.authenticate(clientId, password,
+                        settings.clock().instant());
+                String who = d.device() != null ? d.device() : clientId;
+                if (!d.accepted()) {
+                    report("refused", who, d.code(), d.reason() + " (CONNACK 5)");
+                    return false;
+                }
+                connected.add(clientId);
+                scheduleExpiry(clientId, d.device(), d.expiresAt());
+                report("accepted", d.device(), null, "connected" + (tap != null && tap.sni() != null ? " (SNI "
+                        + tap.sni() + ")" : " (no SNI)") + "; the token is valid until "
+                        + d.expiresAt().minus(settings.skew()) + ", the connection is closed at " + d.expiresAt());
+                return true;
+            } catch (RuntimeException e) {
+                report("refused", clientId, "broker.internal", "internal error judging the CONNECT: " + e);
+                return false;
+            }
+        }
+
+        @Override
+        public boolean canWrite(Topic topic, String user, String clientId) {
+            if (SELF.equals(clientId)) {
+                return true;
+            }
+            String device = deviceOf(clientId);
+            String t = topic.toString();
+            String base = "/devices/" + device + "/";
+            boolean ok = device != null && (t.equals(base + "state") || t.equals(base + "events")
+                    || t.startsWith(base + "events/") && t.indexOf('+') < 0 && t.indexOf('#') < 0);
+            if (!ok) {
+                report("denied", device, "mqtt.topic.denied", "publish to '" + t + "' refused: a device publishes"
+                        + " only to " + base + "events[/SUBFOLDER] and " + base + "state; IoT Core closes the"
+                        + " connection");
+                timers.execute(() -> {
+                    try {
+                        server.disconnectClient(clientId);
+                    } catch (RuntimeException e) {
+                        // already gone
+                    }
+                });
+            }
+            return ok;
+        }
+
+        @Override
+        public boolean canRead(Topic topic, String user, String clientId) {
+            if (SELF.equals(clientId)) {
+                return true;
+            }
+            String device = deviceOf(clientId);
+            String t = topic.toString();
+            String base = "/devices/" + device + "/";
+            String sub = t.startsWith(base + "commands/") ? t.substring((base + "commands/").length()) : null;
+            boolean ok = device != null && (t.equals(base + "config") || t.equals(base + "commands")
+                    || sub != null && sub.indexOf('+') < 0 && (sub.indexOf('#') < 0 || sub.equals("#")
+                    || sub.endsWith("/#") && sub.indexOf('#') == sub.length() - 1));
+            if (!ok) {
+                report("denied", device, "mqtt.topic.denied", "subscribe to '" + t + "' refused (SUBACK 0x80): a"
+                        + " device subscribes only to " + base + "config and " + base + "commands/#");
+            }
+            return ok;
+        }
+    }
+
+    /** Messages and disconnections, from Moquette's interceptor. */
+    private final class Events extends AbstractInterceptHandler {
+        @Override
+        public String getID() {
+            return "iotjwt-events";
+        }
+
+        @Override
+        public void onPublish(InterceptPublishMessage msg) {
+            try {
+                String device = deviceOf(msg.getClientID());
+                if (device == null) {
+                    return;
+                }
+                ByteBuf buf = msg.getPayload();
+                byte[] bytes = new byte[buf.readableBytes()];
+                buf.getBytes(buf.readerIndex(), bytes);
+                String text = utf8(bytes);
+                listener.message(new BrokerListener.Message(settings.clock().instant(), device, msg.getTopicName(),
+                        msg.getQos().value(), text, text == null ? Base64.getEncoder().encodeToString(bytes) : null));
+            } catch (RuntimeException e) {
+                // never into Moquette's thread
+            } finally {
+                ReferenceCountUtil.release(msg.getPayload());
+            }
+        }
+
+        @Override
+        public void onDisconnect(InterceptDisconnectMessage msg) {
+            gone(msg.getClientID(), "the device disconnected");
+        }
+
+        @Override
+        public void onConnectionLost(InterceptConnectionLostMessage msg) {
+            gone(msg.getClientID(), "the connection was closed");
+        }
+
+        @Override
+        public void onSessionLoopError(Throwable error) {
+            report("error", null, "broker.internal", "Moquette session loop: " + error);
+        }
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    /** What only the TLS layer sees. */
+    private final class TapEvents implements TlsTap.Listener {
+        @Override
+        public void refusedUnjudged(TlsTap.TapEngine engine) {
+            String id = engine.clientId();
+            report("refused", deviceOf(id) != null ? deviceOf(id) : id, "mqtt.no-password", "the CONNECT carries no"
+                    + " user name and password; IoT Core needs the JWT as the MQTT password (with any user name,"
+                    + " e.g. 'unused') (CONNACK 5)");
+        }
+
+        @Override
+        public void otherProtocol(TlsTap.TapEngine engine) {
+            String id = engine.clientId();
+            report("refused", deviceOf(id) != null ? deviceOf(id) : id, "mqtt.protocol-version", "the CONNECT is"
+                    + " protocol level " + engine.level() + (engine.level() == 3 ? " (MQTT 3.1)" : engine.level() == 5
+                    ? " (MQTT 5)" : "") + "; IoT Core speaks MQTT 3.1.1 (level 4) only and answered CONNACK 1: set the"
+                    + " client to 3.1.1");
+        }
+
+        @Override
+        public void qos2Refused(TlsTap.TapEngine engine) {
+            report("dropped", deviceOf(engine.clientId()), "mqtt.qos2", "a QoS 2 PUBLISH arrived; IoT Core does not"
+                    + " support QoS 2 and closes the connection: publish with QoS 0 or 1");
+        }
+    }
+
+    /**
+     * The server certificate for every handshake, except that with {@code --require-sni} a client that sends no SNI
+     * gets Google's no-SNI placeholder, as mqtt.googleapis.com's front end did.
+     */
+    private static final class SniKeys extends X509ExtendedKeyManager {
+        private final BrokerPki pki;
+        private final BrokerPki.Placeholder placeholder;
+
+        SniKeys(BrokerPki pki, BrokerPki.Placeholder placeholder) {
+            this.pki = pki;
+            this.placeholder = placeholder;
+        }
+
+        @Override
+        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+            if (keyType == null || !keyType.startsWith("EC")) {
+                return null;
+            }
+            if (placeholder != null && TlsTap.sniOf(engine.getHandshakeSession()) == null) {
+                return "nosni";
+            }
+            return "server";
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return keyType != null && keyType.startsWith("EC") ? "server" : null;
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return new String[] {"server"};
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            if ("nosni".equals(alias)) {
+                return new X509Certificate[] {placeholder.cert()};
+            }
+            return pki.serverChain().toArray(X509Certificate[]::new);
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return "nosni".equals(alias) ? placeholder.key() : pki.serverKey();
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,459 @@
+package dev.iotjwt.broker;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ApplicationProtocolNegotiator;
+import io.netty.handler.ssl.SslContext;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.BiFunction;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIMatcher;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSessionContext;
+
+/**
+ * Where the broker sees the plaintext MQTT bytes of each connection, below Moquette: Moquette 0.17 can answer a
+ * refused login only with CONNACK 4 and has no hook before it decodes a PUBLISH, but IoT Core answered 5 (1 for a
+ * protocol level other than 3.1.1) and closed the connection on a QoS 2 PUBLISH. An {@link SSLEngine} wrapper
+ * handed out by Moquette's TLS context does both:
+ * <ul>
+ * <li>it reads the CONNECT (client id, protocol level) and rewrites the refusal CONNACK's return code;</li>
+ * <li>it fails the TLS read when a QoS 2 PUBLISH starts, so Moquette closes the channel before it acknowledges or
+ *     routes the message;</li>
+ * <li>with {@code --require-sni} it refuses an SNI naming none of the broker's host names (alert
+ *     unrecognized_name, as a front end that does not serve the name).</li>
+ * </ul>
+ * The engine of the connection being read is published in {@link #CURRENT}: Moquette calls the authenticator on the
+ * same Netty thread, within the read that decrypted the CONNECT.
+ */
+final class TlsTap {
+    static final ThreadLocal<TapEngine> CURRENT = new ThreadLocal<>();
+    /** Bytes of the CONNECT kept to read its client id; longer client ids are not IoT Core's anyway. */
+    private static final int CONNECT_CAPTURE = 4096;
+
+    private TlsTap() {
+    }
+
+    /** What the tap reports; called on Netty's threads. */
+    interface Listener {
+        /** A CONNECT was refused before the authenticator saw it (no user name or password, say). */
+        void refusedUnjudged(TapEngine engine);
+
+        /** A CONNECT of another protocol level than 3.1.1 arrived. */
+        void otherProtocol(TapEngine engine);
+
+        /** A QoS 2 PUBLISH arrived; the connection is being closed. */
+        void qos2Refused(TapEngine engine);
+    }
+
+    static String sniOf(SSLSession session) {
+        if (session instanceof ExtendedSSLSession ext) {
+            for (SNIServerName n : ext.getRequestedServerNames()) {
+                if (n instanceof SNIHostName host) {
+                    return host.getAsciiName();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** A Netty context whose engines are tapped. */
+    static final class Ctx extends SslContext {
+        private final SslContext delegate;
+        private final Set<String> sniNames;
+        private final Listener listener;
+
+        /**
+         * @param sniNames        the host names an SNI must name (lower case), or null to accept any SNI
+         * @param listener        told of refusals the authenticator did not make
+         */
+        Ctx(SslContext delegate, Set<String> sniNames, Listener listener) {
+            this.delegate = delegate;
+            this.sniNames = sniNames;
+            this.listener = listener;
+        }
+
+        @Override
+        public boolean isClient() {
+            return false;
+        }
+
+        @Override
+        public List<String> cipherSuites() {
+            return delegate.cipherSuites();
+        }
+
+        @SuppressWarnings("deprecation")
+        @Override
+        public ApplicationProtocolNegotiator applicationProtocolNegotiator() {
+            return delegate.applicationProtocolNegotiator();
+        }
+
+        @Override
+        public SSLSessionContext sessionContext() {
+            return delegate.sessionContext();
+        }
+
+        @Override
+        public SSLEngine newEngine(ByteBufAllocator alloc) {
+            return tap(delegate.newEngine(alloc));
+        }
+
+        @Override
+        public SSLEngine newEngine(ByteBufAllocator alloc, String host, int port) {
+            return tap(delegate.newEngine(alloc, host, port));
+        }
+
+        private SSLEngine tap(SSLEngine engine) {
+            if (sniNames != null) {
+                SSLParameters p = engine.getSSLParameters();
+                p.setSNIMatchers(List.of(new NameMatcher(sniNames)));
+                engine.setSSLParameters(p);
+            }
+            return new TapEngine(engine, listener);
+        }
+    }
+
+    /** Accepts an SNI host name that is one of the broker's names; JSSE answers unrecognized_name otherwise. */
+    private static final class NameMatcher extends SNIMatcher {
+        private final Set<String> names;
+
+        NameMatcher(Set<String> names) {
+            super(0); // StandardConstants.SNI_HOST_NAME
+            this.names = names;
+        }
+
+        @Override
+        public boolean matches(SNIServerName serverName) {
+            return serverName instanceof SNIHostName h && names.contains(h.getAsciiName().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /** One connection's engine: CONNECT reader, CONNACK rewriter, QoS 2 guard. */
+    static final class TapEngine extends SSLEngine {
+        private final SSLEngine d;
+        private final Listener listener;
+        private boolean connackSeen;
+        // inbound MQTT frame parser
+        private int state;            // 0 = fixed header byte, 1 = remaining length, 2 = body
+        private long remaining;
+        private long multiplier;
+        private int packets;
+        private final java.io.ByteArrayOutputStream connect = new java.io.ByteArrayOutputStream();
+        // what the CONNECT said and what the authenticator decided
+        private volatile String clientId;
+        private volatile int level = -1;
+        private volatile boolean judged;
+        private volatile int refusalCode = 5;
+        private volatile boolean qos2Refused;
+
+        TapEngine(SSLEngine delegate, Listener listener) {
+            super(delegate.getPeerHost(), delegate.getPeerPort());
+            this.d = delegate;
+            this.listener = listener;
+        }
+
+        String sni() {
+            SSLSession s = d.getHandshakeSession();
+            return sniOf(s != null ? s : d.getSession());
+        }
+
+        String clientId() {
+            return clientId;
+        }
+
+        /** The CONNECT's protocol level: 4 is MQTT 3.1.1, 3 is 3.1, 5 is MQTT 5; -1 before a CONNECT. */
+        int level() {
+            return level;
+        }
+
+        boolean qos2Refused() {
+            return qos2Refused;
+        }
+
+        /** The authenticator judged this connection; a refusal is answered with {@code connackCode}. */
+        void judged(int connackCode) {
+            this.judged = true;
+            this.refusalCode = connackCode;
+        }
+
+        @Override
+        public SSLEngineResult wrap(ByteBuffer[] srcs, int off, int len, ByteBuffer dst) throws SSLException {
+            if (!connackSeen && d.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING) {
+                rewriteConnack(srcs, off, len);
+            }
+            return d.wrap(srcs, off, len, dst);
+        }
+
+        /** The first 4 plaintext bytes a broker writes are the CONNACK: 0x20 0x02 flags code. */
+        private void rewriteConnack(ByteBuffer[] srcs, int off, int len) {
+            byte[] head = new byte[4];
+            int n = 0;
+            ByteBuffer codeBuf = null;
+            int codePos = -1;
+            for (int i = off; i < off + len && n < 4; i++) {
+                ByteBuffer b = srcs[i];
+                for (int p = b.position(); p < b.limit() && n < 4; p++) {
+                    head[n] = b.get(p);
+                    if (n == 3) {
+                        codeBuf = b;
+                        codePos = p;
+                    }
+                    n++;
+                }
+            }
+            if (n < 4) {
+                return;
+            }
+            connackSeen = true;
+            if (head[0] == 0x20 && head[1] == 0x02 && head[3] == 0x04) {
+                if (judged) {
+                    codeBuf.put(codePos, (byte) refusalCode);
+                } else {
+                    codeBuf.put(codePos, (byte) 0x05);
+                    listener.refusedUnjudged(this);
+                }
+            }
+        }
+
+        @Override
+        public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer[] dsts, int off, int len) throws SSLException {
+            int[] before = new int[len];
+            for (int i = 0; i < len; i++) {
+                before[i] = dsts[off + i].position();
+            }
+            CURRENT.set(this); // stays set while Netty fires the decrypted bytes up the pipeline on this thread
+            SSLEngineResult r = d.unwrap(src, dsts, off, len);
+            if (r.bytesProduced() > 0) {
+                for (int i = 0; i < len; i++) {
+                    ByteBuffer b = dsts[off + i];
+                    for (int p = before[i]; p < b.position(); p++) {
+                        if (feed(b.get(p) & 0xff)) {
+                            qos2Refused = true;
+                            listener.qos2Refused(this);
+                            throw new SSLException("QoS 2 PUBLISH refused: IoT Core closes the connection");
+                        }
+                    }
+                }
+            }
+            return r;
+        }
+
+        /** Feeds one plaintext byte; true when a PUBLISH with QoS 2 (or the invalid 3) starts. */
+        private boolean feed(int b) {
+            switch (state) {
+                case 0 -> {
+                    packets++;
+                    state = 1;
+                    remaining = 0;
+                    multiplier = 1;
+                    return (b >> 4) == 3 && ((b >> 1) & 3) >= 2;
+                }
+                case 1 -> {
+                    remaining += (b & 0x7f) * multiplier;
+                    multiplier *= 128;
+                    if ((b & 0x80) == 0) {
+                        state = remaining == 0 ? 0 : 2;
+                        if (state == 0) {
+                            packetEnded();
+                        }
+                    }
+                    return false;
+                }
+                default -> {
+                    if (packets == 1 && connect.size() < CONNECT_CAPTURE) {
+                        connect.write(b);
+                    }
+                    if (--remaining == 0) {
+                        state = 0;
+                        packetEnded();
+                    }
+                    return false;
+                }
+            }
+        }
+
+        private void packetEnded() {
+            if (packets == 1) {
+                readConnect(connect.toByteArray());
+            }
+        }
+
+        /** Protocol name, level, flags, keep-alive, then the client id (MQTT 3.1.1 §3.1). */
+        private void readConnect(byte[] v) {
+            if (v.length < 2) {
+                return;
+            }
+            int nameLen = (v[0] & 0xff) << 8 | v[1] & 0xff;
+            int at = 2 + nameLen;
+            if (v.length < at + 6) {
+                return;
+            }
+            level = v[at] & 0xff;
+            int idLen = (v[at + 4] & 0xff) << 8 | v[at + 5] & 0xff;
+            int idStart = at + 6;
+            if (v.length >= idStart + idLen) {
+                clientId = new String(v, idStart, idLen, StandardCharsets.UTF_8);
+            }
+            if (level != 4) {
+                listener.otherProtocol(this);
+            }
+        }
+
+        // ---- plain delegation ----
+        @Override
+        public Runnable getDelegatedTask() {
+            return d.getDelegatedTask();
+        }
+
+        @Override
+        public void closeInbound() throws SSLException {
+            d.closeInbound();
+        }
+
+        @Override
+        public boolean isInboundDone() {
+            return d.isInboundDone();
+        }
+
+        @Override
+        public void closeOutbound() {
+            d.closeOutbound();
+        }
+
+        @Override
+        public boolean isOutboundDone() {
+            return d.isOutboundDone();
+        }
+
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return d.getSupportedCipherSuites();
+        }
+
+        @Override
+        public String[] getEnabledCipherSuites() {
+            return d.getEnabledCipherSuites();
+        }
+
+        @Override
+        public void setEnabledCipherSuites(String[] suites) {
+            d.setEnabledCipherSuites(suites);
+        }
+
+        @Override
+        public String[] getSupportedProtocols() {
+            return d.getSupportedProtocols();
+        }
+
+        @Override
+        public String[] getEnabledProtocols() {
+            return d.getEnabledProtocols();
+        }
+
+        @Override
+        public void setEnabledProtocols(String[] protocols) {
+            d.setEnabledProtocols(protocols);
+        }
+
+        @Override
+        public SSLSession getSession() {
+            return d.getSession();
+        }
+
+        @Override
+        public SSLSession getHandshakeSession() {
+            return d.getHandshakeSession();
+        }
+
+        @Override
+        public void beginHandshake() throws SSLException {
+            d.beginHandshake();
+        }
+
+        @Override
+        public SSLEngineResult.HandshakeStatus getHandshakeStatus() {
+            return d.getHandshakeStatus();
+        }
+
+        @Override
+        public void setUseClientMode(boolean mode) {
+            d.setUseClientMode(mode);
+        }
+
+        @Override
+        public boolean getUseClientMode() {
+            return d.getUseClientMode();
+        }
+
+        @Override
+        public void setNeedClientAuth(boolean need) {
+            d.setNeedClientAuth(need);
+        }
+
+        @Override
+        public boolean getNeedClientAuth() {
+            return d.getNeedClientAuth();
+        }
+
+        @Override
+        public void setWantClientAuth(boolean want) {
+            d.setWantClientAuth(want);
+        }
+
+        @Override
+        public boolean getWantClientAuth() {
+            return d.getWantClientAuth();
+        }
+
+        @Override
+        public void setEnableSessionCreation(boolean flag) {
+            d.setEnableSessionCreation(flag);
+        }
+
+        @Override
+        public boolean getEnableSessionCreation() {
+            return d.getEnableSessionCreation();
+        }
+
+        @Override
+        public SSLParameters getSSLParameters() {
+            return d.getSSLParameters();
+        }
+
+        @Override
+        public void setSSLParameters(SSLParameters params) {
+            d.setSSLParameters(params);
+        }
+
+        @Override
+        public String getApplicationProtocol() {
+            return d.getApplicationProtocol();
+        }
+
+        @Override
+        public String getHandshakeApplicationProtocol() {
+            return d.getHandshakeApplicationProtocol();
+        }
+
+        @Override
+        public void setHandshakeApplicationProtocolSelector(BiFunction<SSLEngine, List<String>, String> selector) {
+            d.setHandshakeApplicationProtocolSelector(selector);
+        }
+
+        @Override
+        public BiFunction<SSLEngine, List<String>, String> getHandshakeApplicationProtocolSelector() {
+            return d.getHandshakeApplicationProtocolSelector();
+        }
+    }
+}
