@@ -20,14 +20,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
@@ -39,7 +34,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The local broker's CA and server certificate, in its state folder: made on first start (keys written owner-only
@@ -62,19 +56,20 @@ public record BrokerPki(Path caFile, X509Certificate ca, List<X509Certificate> s
      * Loads the PKI in {@code dir}, creating what is missing; the server certificate covers {@code hostnames}. A
      * server certificate that lacks one of them is issued anew by the same CA, so clients keep their {@code --ca}.
      */
-    public static BrokerPki ensure(Path dir, List<String> hostnames) throws InputException {
+    public static BrokerPki ensure(Path dir, List<String> hostnames, java.time.Clock clock) throws InputException {
+        Instant now = clock.instant();
         try {
             Files.createDirectories(dir);
             Path caFile = dir.resolve(CA_CERT);
             if (!Files.exists(caFile)) {
-                createCa(dir);
+                createCa(dir, now);
             }
             KeyLoader loader = new KeyLoader();
             X509Certificate ca = loader.read(caFile, PasswordSource.NONE).get(0).certificate();
             if (!Files.exists(dir.resolve(SERVER_CERT)) || !covers(loader.read(dir.resolve(SERVER_CERT),
-                    PasswordSource.NONE).get(0).certificate(), hostnames)) {
+                    PasswordSource.NONE).get(0).certificate(), hostnames, now)) {
                 PrivateKey caKey = loader.readPrivateKey(dir.resolve(CA_KEY), PasswordSource.NONE).privateKey();
-                issueServer(dir, ca, caKey, hostnames);
+                issueServer(dir, ca, caKey, hostnames, now);
             }
             List<KeyMaterial> server = loader.read(dir.resolve(SERVER_CERT), PasswordSource.NONE);
             KeyMaterial key = loader.readPrivateKey(dir.resolve(SERVER_KEY), PasswordSource.NONE);
@@ -105,16 +100,16 @@ public record BrokerPki(Path caFile, X509Certificate ca, List<X509Certificate> s
         return out;
     }
 
-    private static boolean covers(X509Certificate server, List<String> hostnames) {
+    private static boolean covers(X509Certificate server, List<String> hostnames, Instant now) {
         List<String> have = names(server).stream().map(n -> n.toLowerCase(java.util.Locale.ROOT)).toList();
         return hostnames.stream().allMatch(h -> have.contains(h.toLowerCase(java.util.Locale.ROOT)))
-                && server.getNotAfter().toInstant().isAfter(Instant.now().plus(Duration.ofDays(1)));
+                && server.getNotAfter().toInstant().isAfter(now.plus(Duration.ofDays(1)))
+                && !server.getNotBefore().toInstant().isAfter(now);
     }
 
-    private static void createCa(Path dir) throws IOException, java.security.GeneralSecurityException,
+    private static void createCa(Path dir, Instant now) throws IOException, java.security.GeneralSecurityException,
             org.bouncycastle.operator.OperatorCreationException {
         KeyPair caKeys = ecKeys();
-        Instant now = Instant.now();
         X500Name caName = new X500Name("CN=iotjwt local broker CA, O=iotjwt");
         JcaX509v3CertificateBuilder caBuilder = new JcaX509v3CertificateBuilder(caName, serial(),
                 Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(3650))), caName,
@@ -130,11 +125,11 @@ public record BrokerPki(Path caFile, X509Certificate ca, List<X509Certificate> s
         Files.writeString(dir.resolve(CA_CERT), Pem.encode("CERTIFICATE", ca.getEncoded()));
     }
 
-    private static void issueServer(Path dir, X509Certificate ca, PrivateKey caKey, List<String> hostnames)
+    private static void issueServer(Path dir, X509Certificate ca, PrivateKey caKey, List<String> hostnames,
+                                    Instant now)
             throws IOException, java.security.GeneralSecurityException,
             org.bouncycastle.operator.OperatorCreationException {
         KeyPair serverKeys = ecKeys();
-        Instant now = Instant.now();
         List<GeneralName> names = new ArrayList<>();
         for (String h : hostnames) {
             names.add(new GeneralName(h.matches("[0-9.]+|.*:.*") ? GeneralName.iPAddress : GeneralName.dNSName, h));
@@ -160,10 +155,9 @@ public record BrokerPki(Path caFile, X509Certificate ca, List<X509Certificate> s
     record Placeholder(X509Certificate cert, PrivateKey key) {
     }
 
-    static Placeholder placeholder() {
+    static Placeholder placeholder(Instant now) {
         try {
             KeyPair keys = ecKeys();
-            Instant now = Instant.now();
             X500Name name = new X500Name("CN=invalid2.invalid, OU=No SNI provided; please fix your client.");
             JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial(),
                     Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(365))), name,
@@ -190,15 +184,7 @@ public record BrokerPki(Path caFile, X509Certificate ca, List<X509Certificate> s
                 .build(key)));
     }
 
-    /** Creates a file readable by the owner only from the first byte on (on POSIX file systems). */
-    static void writeSecret(Path file, String content) throws IOException {
-        Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-        try (SeekableByteChannel ch = posix
-                ? Files.newByteChannel(file, options, PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rw-------")))
-                : Files.newByteChannel(file, options)) {
-            ch.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.US_ASCII)));
-        }
+    private static void writeSecret(Path file, String content) throws IOException {
+        dev.iotjwt.keys.SecretFiles.create(file, content.getBytes(StandardCharsets.US_ASCII));
     }
 }

@@ -106,7 +106,7 @@ public final class LocalBroker implements AutoCloseable {
             requireFree(bind, settings.port());
         }
         boolean created = !java.nio.file.Files.exists(settings.stateDir().resolve(BrokerPki.CA_CERT));
-        BrokerPki pki = BrokerPki.ensure(settings.stateDir(), settings.hostnames());
+        BrokerPki pki = BrokerPki.ensure(settings.stateDir(), settings.hostnames(), settings.clock());
         LocalBroker broker = new LocalBroker(settings, listener, pki, created);
         broker.startMoquette(bind);
         return broker;
@@ -222,7 +222,7 @@ public final class LocalBroker implements AutoCloseable {
 
     private TlsTap.Ctx tlsContext() throws InputException {
         try {
-            BrokerPki.Placeholder placeholder = settings.requireSni() ? BrokerPki.placeholder() : null;
+            BrokerPki.Placeholder placeholder = settings.requireSni() ? BrokerPki.placeholder(settings.clock().instant()) : null;
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(new KeyManager[] {new SniKeys(pki, placeholder)}, null, null);
             List<String> suites = Arrays.asList(ctx.getDefaultSSLParameters().getCipherSuites());

@@ -298,7 +298,7 @@ final class ConnectCommand implements Callable<Integer> {
             return CaBundle.fromFiles(ca, now);
         }
         if (p == Profile.local) {
-            Path localCa = Path.of(System.getProperty("user.home"), ".iotjwt", "broker", "ca.pem");
+            Path localCa = Profile.localStateDir(context.env()).resolve("ca.pem");
             return CaBundle.fromFiles(List.of(localCa), now);
         }
         if (p != null) {

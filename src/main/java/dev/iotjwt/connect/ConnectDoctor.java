@@ -82,7 +82,10 @@ public final class ConnectDoctor {
         return new Diagnosis(ok, target, steps, ok ? null : cause(steps));
     }
 
-    /** The failing step's first error; a token problem when the broker refused the credentials. */
+    /**
+     * The failing step's first error; a token or client id problem when the broker refused the credentials (errors
+     * first, then warnings: what IoT Core tolerated is what strict bridges refuse).
+     */
     static Finding cause(List<StepResult> steps) {
         StepResult failed = steps.stream().filter(s -> s.status() == Status.FAIL).findFirst().orElse(null);
         if (failed == null) {
@@ -97,6 +100,12 @@ public final class ConnectDoctor {
             }
             for (Finding f : steps.get(0).findings()) {
                 if (f.code().startsWith("clientid.")) {
+                    return f;
+                }
+            }
+            // what IoT Core tolerated (padding, string claims) is what a strict bridge refuses
+            for (Finding f : steps.get(0).findings()) {
+                if (f.code().startsWith("jwt.") && f.severity() == dev.iotjwt.diagnose.Severity.WARNING) {
                     return f;
                 }
             }

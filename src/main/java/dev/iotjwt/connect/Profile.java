@@ -20,6 +20,17 @@ public enum Profile {
     }
 
     /** The name users type: google, google-lts, clearblade, local. */
+    /**
+     * The local broker's state folder: {@code $IOTJWT_HOME/broker}, by default {@code ~/.iotjwt/broker}. Its
+     * {@code ca.pem} is the local profile's root.
+     */
+    public static java.nio.file.Path localStateDir(java.util.Map<String, String> env) {
+        String home = env.get("IOTJWT_HOME");
+        java.nio.file.Path base = home != null && !home.isBlank() ? java.nio.file.Path.of(home)
+                : java.nio.file.Path.of(System.getProperty("user.home"), ".iotjwt");
+        return base.resolve("broker");
+    }
+
     public String cliName() {
         return name().replace('_', '-');
     }

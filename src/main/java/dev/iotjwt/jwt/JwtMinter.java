@@ -32,6 +32,19 @@ public final class JwtMinter {
         return new MintedToken(token, decode(parts[0]), decode(parts[1]));
     }
 
+    /**
+     * The same token as the seed's firmware made it: every segment keeps its '=' padding and the signature is over
+     * the padded text. IoT Core accepted such tokens; strict bridges refuse them. For showing that refusal (demo).
+     */
+    public String mintPadded(MintRequest request) throws java.security.GeneralSecurityException {
+        String[] canonical = mint(request).token().split("\\.");
+        Base64.Encoder padded = Base64.getUrlEncoder();
+        String input = padded.encodeToString(Base64.getUrlDecoder().decode(canonical[0])) + "."
+                + padded.encodeToString(Base64.getUrlDecoder().decode(canonical[1]));
+        byte[] signature = Signatures.sign(request.alg(), request.key(), input.getBytes(StandardCharsets.US_ASCII));
+        return input + "." + padded.encodeToString(signature);
+    }
+
     private static JsonObject decode(String segment) {
         String json = new String(Base64.getUrlDecoder().decode(segment), StandardCharsets.UTF_8);
         return JsonParser.parseString(json).getAsJsonObject();

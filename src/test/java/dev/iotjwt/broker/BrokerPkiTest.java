@@ -21,12 +21,12 @@ class BrokerPkiTest {
 
     @Test
     void createdOnceOwnerOnlyKeysAndReused() throws Exception {
-        BrokerPki first = BrokerPki.ensure(dir, List.of("broker.test", "127.0.0.1"));
+        BrokerPki first = BrokerPki.ensure(dir, List.of("broker.test", "127.0.0.1"), Fixtures.CLOCK);
         for (String key : List.of(BrokerPki.CA_KEY, BrokerPki.SERVER_KEY)) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(key))))
                     .isEqualTo("rw-------");
         }
-        BrokerPki second = BrokerPki.ensure(dir, List.of("broker.test"));
+        BrokerPki second = BrokerPki.ensure(dir, List.of("broker.test"), Fixtures.CLOCK);
         assertThat(second.ca()).isEqualTo(first.ca());
         assertThat(second.serverChain()).hasSize(2);
         assertThat(second.serverChain().get(1)).isEqualTo(first.ca());
@@ -34,7 +34,7 @@ class BrokerPkiTest {
 
     @Test
     void connectTrustsTheBrokerCaAndItsHostNames() throws Exception {
-        BrokerPki pki = BrokerPki.ensure(dir, List.of("broker.test"));
+        BrokerPki pki = BrokerPki.ensure(dir, List.of("broker.test"), Fixtures.CLOCK);
         TestPki.Issued issued = new TestPki.Issued(pki.serverKey(), pki.serverChain().get(0), pki.serverChain());
         try (TlsTestServer server = new TlsTestServer().chain(issued).mqtt(MqttMode.connack(0)).start()) {
             CliRun r = CliRun.run("connect", "--host", "broker.test", "--port", String.valueOf(server.port()), "--ca",

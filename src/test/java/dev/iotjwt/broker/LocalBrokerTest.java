@@ -430,8 +430,8 @@ class LocalBrokerTest {
     @Test
     void theCaIsReusedAndANewHostNameGetsANewServerCertificateFromTheSameCa() throws Exception {
         Path state = dir.resolve("reuse");
-        BrokerPki first = BrokerPki.ensure(state, List.of("localhost"));
-        BrokerPki second = BrokerPki.ensure(state, List.of("localhost", "bench.local"));
+        BrokerPki first = BrokerPki.ensure(state, List.of("localhost"), Fixtures.CLOCK);
+        BrokerPki second = BrokerPki.ensure(state, List.of("localhost", "bench.local"), Fixtures.CLOCK);
         assertThat(second.ca()).isEqualTo(first.ca());
         assertThat(BrokerPki.names(second.serverChain().get(0))).contains("localhost", "bench.local");
         second.serverChain().get(0).verify(first.ca().getPublicKey());

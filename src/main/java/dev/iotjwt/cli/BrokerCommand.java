@@ -1,0 +1,197 @@
+package dev.iotjwt.cli;
+
+import dev.iotjwt.InputException;
+import dev.iotjwt.broker.BrokerSettings;
+import dev.iotjwt.broker.LocalBroker;
+import dev.iotjwt.broker.Registry;
+import dev.iotjwt.connect.Profile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** {@code iotjwt broker}: the local IoT-Core-compatible MQTT bridge. */
+@Command(name = "broker", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run a local IoT-Core-compatible MQTT bridge: TLS only, devices from a registry file or"
+                + " --device, tokens judged as IoT Core judged them, refusals answered with CONNACK 5 and logged with"
+                + " the reason.",
+                "Log lines go to stderr; what devices publish goes to stdout (or --events FILE) as JSON lines."},
+        footer = {"%nExamples:",
+                "  iotjwt broker --device my-device=ec_public.pem",
+                "  iotjwt broker --registry registry.json --strict --events events.jsonl",
+                "  iotjwt broker --bind 0.0.0.0 --hostname bench.local --device esp32=esp32_public.pem"})
+final class BrokerCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--registry", paramLabel = "FILE", description = "Devices as 'gcloud iot devices describe"
+            + " --format=json' printed them: {project, region, registry, devices: [{id, blocked, credentials,"
+            + " config}]}.")
+    Path registryFile;
+
+    @Option(names = "--device", paramLabel = "ID=KEY_FILE", description = "Register a device with its public key or"
+            + " certificate (a private key registers its public half). Repeatable.")
+    List<String> devices = new ArrayList<>();
+
+    @Option(names = "--project", paramLabel = "ID", description = "Project id when there is no --registry file"
+            + " (default: ${DEFAULT-VALUE}).", defaultValue = "local-project")
+    String project;
+
+    @Option(names = "--region", paramLabel = "REGION", description = "Region when there is no --registry file"
+            + " (default: ${DEFAULT-VALUE}).", defaultValue = "us-central1")
+    String region;
+
+    @Option(names = "--registry-id", paramLabel = "ID", description = "Registry id when there is no --registry"
+            + " file (default: ${DEFAULT-VALUE}).", defaultValue = "local-registry")
+    String registryId;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8883",
+            description = "TLS port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Where the CA and server certificate are"
+            + " made once and reused (default: $IOTJWT_HOME/broker, ~/.iotjwt/broker).")
+    Path stateDir;
+
+    @Option(names = "--hostname", paramLabel = "NAME", description = "A name (or address) the server certificate"
+            + " covers, besides localhost and 127.0.0.1. Repeatable.")
+    List<String> hostnames = new ArrayList<>();
+
+    @Option(names = "--require-sni", description = "As Google's front end: a client without SNI gets a placeholder"
+            + " certificate, an SNI naming none of the host names the alert unrecognized_name.")
+    boolean requireSni;
+
+    @Option(names = "--strict", description = "Also refuse '=' padding and other non-canonical encodings, as strict"
+            + " successors of IoT Core do.")
+    boolean strict;
+
+    @Option(names = "--skew", paramLabel = "DURATION", defaultValue = "10m",
+            converter = Converters.DurationConverter.class,
+            description = "Clock skew allowed for iat and exp (IoT Core: ${DEFAULT-VALUE}).")
+    Duration skew;
+
+    @Option(names = "--events", paramLabel = "FILE", description = "Append what devices publish to FILE as JSON"
+            + " lines instead of printing it.")
+    Path eventsFile;
+
+    @Option(names = "--stop-after", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+            description = "Stop by itself after this long (for scripts and CI); otherwise run until Ctrl-C.")
+    Duration stopAfter;
+
+    BrokerCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws InputException {
+        if (port < 0 || port > 65535) {
+            throw new ParameterException(spec.commandLine(), "--port " + port + " is not a TCP port");
+        }
+        if (skew.isNegative()) {
+            throw new ParameterException(spec.commandLine(), "--skew must not be negative");
+        }
+        if (stopAfter != null && (stopAfter.isNegative() || stopAfter.isZero())) {
+            throw new ParameterException(spec.commandLine(), "--stop-after must be positive");
+        }
+        Registry registry = registry();
+        if (registry.devices().isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "no devices: give --registry FILE or --device"
+                    + " ID=KEY_FILE");
+        }
+        Path state = stateDir != null ? stateDir : Profile.localStateDir(context.env());
+        List<String> names = new ArrayList<>(List.of("localhost", "127.0.0.1"));
+        if (!bind.equals("0.0.0.0") && !bind.equals("::") && !names.contains(bind)) {
+            names.add(bind);
+        }
+        for (String h : hostnames) {
+            if (!names.contains(h)) {
+                names.add(h);
+            }
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        BrokerLog log = new BrokerLog(err, spec.commandLine().getOut(), openEvents());
+        LocalBroker broker = LocalBroker.start(new BrokerSettings(registry, bind, port, state, names, requireSni,
+                strict, skew, context.clock()), log);
+        CountDownLatch stop = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            broker.close();
+            log.stopped("stopped (signal)");
+        }, "iotjwt-broker-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        log.started(broker, state.equals(Profile.localStateDir(context.env())));
+        try {
+            if (stopAfter != null) {
+                stop.await(stopAfter.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                stop.await();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                broker.close();
+                log.stopped("stopped");
+            } catch (IllegalStateException shuttingDown) {
+                // the hook closes the broker and says so
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private Registry registry() throws InputException {
+        Registry r;
+        if (registryFile != null) {
+            if (spec.commandLine().getParseResult().hasMatchedOption("--project")
+                    || spec.commandLine().getParseResult().hasMatchedOption("--registry-id")) {
+                throw new ParameterException(spec.commandLine(), "--project and --registry-id come from the"
+                        + " --registry file; give one or the other");
+            }
+            r = Registry.load(registryFile);
+        } else {
+            r = new Registry(project, region, registryId, new LinkedHashMap<>());
+        }
+        for (String d : devices) {
+            int eq = d.indexOf('=');
+            if (eq <= 0 || eq == d.length() - 1) {
+                throw new ParameterException(spec.commandLine(), "--device '" + d + "' is not ID=KEY_FILE");
+            }
+            r = r.with(Registry.deviceOf(d.substring(0, eq), Path.of(d.substring(eq + 1)), null));
+        }
+        return r;
+    }
+
+    private PrintWriter openEvents() throws InputException {
+        if (eventsFile == null) {
+            return null;
+        }
+        try {
+            return new PrintWriter(Files.newBufferedWriter(eventsFile, StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE), true);
+        } catch (IOException e) {
+            throw new InputException("--events " + eventsFile + ": cannot write: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.iotjwt.cli;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import dev.iotjwt.broker.BrokerListener;
+import dev.iotjwt.broker.BrokerPki;
+import dev.iotjwt.broker.LocalBroker;
+import dev.iotjwt.broker.Registry;
+
+import java.io.PrintWriter;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * How the broker reads for people: a start banner and one log line per connection event on stderr, one JSON line
+ * per device message on stdout (or the events file). Lines are written whole, from Netty's threads.
+ */
+final class BrokerLog implements BrokerListener {
+    private static final Gson LINE = new GsonBuilder().disableHtmlEscaping().create();
+
+    private final PrintWriter log;
+    private final PrintWriter out;
+    private final PrintWriter events;
+
+    BrokerLog(PrintWriter log, PrintWriter out, PrintWriter events) {
+        this.log = log;
+        this.out = out;
+        this.events = events;
+    }
+
+    void started(LocalBroker broker, boolean defaultState) {
+        Registry r = broker.registry();
+        String bind = broker.settings().bind();
+        StringBuilder b = new StringBuilder();
+        b.append("iotjwt broker: listening on ").append(bind.contains(":") ? "[" + bind + "]" : bind).append(':')
+                .append(broker.port()).append(", TLS only, MQTT 3.1.1\n");
+        b.append("  registry  ").append(r.clientIdOf("").replaceAll("/devices/$", "")).append(" (")
+                .append(r.devices().size()).append(r.devices().size() == 1 ? " device: " : " devices: ")
+                .append(String.join(", ", r.devices().keySet())).append(")\n");
+        b.append("  CA        ").append(broker.pki().caFile().toAbsolutePath()).append(broker.pkiCreated() ? " (created now)"
+                : " (reused)").append(": the root devices must trust\n");
+        b.append("  server    certificate for ").append(String.join(", ", BrokerPki.names(broker.pki().serverChain()
+                .get(0)))).append(broker.settings().requireSni() ? "; SNI required" : "").append('\n');
+        b.append("  judging   as IoT Core did: aud = ").append(r.project()).append(", iat/exp within ")
+                .append(dev.iotjwt.time.Times.human(broker.settings().skew())).append(" skew, lifetime <= 24 h,")
+                .append(" refusals answered with CONNACK 5").append(broker.settings().strict()
+                        ? "; --strict: padding and non-canonical encodings refused" : "").append('\n');
+        b.append("connect a device:\n  iotjwt connect --profile local");
+        if (broker.port() != 8883) {
+            b.append(" --port ").append(broker.port());
+        }
+        if (!defaultState) {
+            b.append(" --ca ").append(broker.pki().caFile().toAbsolutePath());
+        }
+        String first = r.devices().keySet().iterator().next();
+        b.append(" --client-id ").append(r.clientIdOf(first)).append(" --key ").append(first)
+                .append("_private.pem\n");
+        b.append("stop with Ctrl-C");
+        line(log, b.toString());
+    }
+
+    void stopped(String how) {
+        line(log, "iotjwt broker: " + how);
+    }
+
+    @Override
+    public void event(Event e) {
+        line(log, DateTimeFormatter.ISO_INSTANT.format(e.time().truncatedTo(ChronoUnit.SECONDS)) + " "
+                + e.kind() + " " + (e.device() == null ? "-" : e.device()) + (e.code() == null ? "" : " " + e.code())
+                + ": " + e.detail());
+    }
+
+    @Override
+    public void message(Message m) {
+        com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+        o.addProperty("time", m.time().toString());
+        o.addProperty("device", m.device());
+        o.addProperty("topic", m.topic());
+        o.addProperty("qos", m.qos());
+        if (m.payload() != null) {
+            o.addProperty("payload", m.payload());
+        } else {
+            o.addProperty("payloadBase64", m.payloadBase64());
+        }
+        line(events != null ? events : out, LINE.toJson(o));
+    }
+
+    private static void line(PrintWriter w, String text) {
+        synchronized (w) {
+            w.println(text);
+            w.flush();
+        }
+    }
+}
