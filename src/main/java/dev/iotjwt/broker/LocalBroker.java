@@ -222,7 +222,8 @@ public final class LocalBroker implements AutoCloseable {
 
     private TlsTap.Ctx tlsContext() throws InputException {
         try {
-            BrokerPki.Placeholder placeholder = settings.requireSni() ? BrokerPki.placeholder(settings.clock().instant()) : null;
+            BrokerPki.Placeholder placeholder = settings.requireSni()
+                    ? BrokerPki.placeholder(settings.clock().instant()) : null;
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(new KeyManager[] {new SniKeys(pki, placeholder)}, null, null);
             List<String> suites = Arrays.asList(ctx.getDefaultSSLParameters().getCipherSuites());

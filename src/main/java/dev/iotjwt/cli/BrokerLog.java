@@ -37,7 +37,8 @@ final class BrokerLog implements BrokerListener {
         b.append("  registry  ").append(r.clientIdOf("").replaceAll("/devices/$", "")).append(" (")
                 .append(r.devices().size()).append(r.devices().size() == 1 ? " device: " : " devices: ")
                 .append(String.join(", ", r.devices().keySet())).append(")\n");
-        b.append("  CA        ").append(broker.pki().caFile().toAbsolutePath()).append(broker.pkiCreated() ? " (created now)"
+        b.append("  CA        ").append(broker.pki().caFile().toAbsolutePath())
+                .append(broker.pkiCreated() ? " (created now)"
                 : " (reused)").append(": the root devices must trust\n");
         b.append("  server    certificate for ").append(String.join(", ", BrokerPki.names(broker.pki().serverChain()
                 .get(0)))).append(broker.settings().requireSni() ? "; SNI required" : "").append('\n');

@@ -299,7 +299,16 @@ final class ConnectCommand implements Callable<Integer> {
         }
         if (p == Profile.local) {
             Path localCa = Profile.localStateDir(context.env()).resolve("ca.pem");
-            return CaBundle.fromFiles(List.of(localCa), now);
+            CaBundle bundle = CaBundle.fromFiles(List.of(localCa), now);
+            if (!java.nio.file.Files.exists(localCa)) {
+                // the usual reason: no local broker has run for this user yet
+                List<dev.iotjwt.diagnose.Finding> findings = bundle.findings().stream().map(f -> f.code().equals(
+                        "ca.unreadable") ? new dev.iotjwt.diagnose.Finding(f.code(), f.severity(), f.message(),
+                        "start 'iotjwt broker' first (it makes this CA), or give the broker's CA with --ca") : f)
+                        .toList();
+                return new CaBundle(bundle.certificates(), bundle.names(), bundle.bytes(), findings);
+            }
+            return bundle;
         }
         if (p != null) {
             return CaBundle.fromResources(p.roots(), now);

@@ -72,7 +72,8 @@ final class DemoCommand implements Callable<Integer> {
         out.println("   with a config, in " + r.clientId().replaceAll("/devices/.*$", "") + ".");
         out.println();
         out.println("2. The broker");
-        out.println("   A local IoT-Core-compatible bridge listens on 127.0.0.1:" + r.port() + ", TLS only, with its own"
+        out.println("   A local IoT-Core-compatible bridge listens on 127.0.0.1:" + r.port()
+                + ", TLS only, with its own"
                 + " CA (made in " + r.stateDir() + ").");
         out.println("   It judges tokens as IoT Core did, and with --strict also refuses '=' padding.");
         out.println("   Outside the demo: iotjwt broker --device ID=PUBLIC_KEY.pem (see iotjwt broker --help).");

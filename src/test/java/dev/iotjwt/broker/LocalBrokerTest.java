@@ -119,6 +119,25 @@ class LocalBrokerTest {
         return TokenForge.es256(ec).claims(iat, exp, aud).build();
     }
 
+    static MqttCallback callback(java.util.function.Consumer<Throwable> lost,
+                                 java.util.function.BiConsumer<String, MqttMessage> arrived) {
+        return new MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+                lost.accept(cause);
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                arrived.accept(topic, message);
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+            }
+        };
+    }
+
     /** A plain Paho client trusting the broker's CA: the independent device. */
     static MqttClient client(LocalBroker b, String clientId, String token, MqttCallback callback, boolean withUser)
             throws Exception {
@@ -210,20 +229,9 @@ class LocalBrokerTest {
                         .expirationTime(new Date((NOW + 1200) * 1000)).build());
         jwt.sign(new ECDSASigner((ECPrivateKey) ec));
         CompletableFuture<String> config = new CompletableFuture<>();
-        MqttClient c = client(strict, PREFIX + "dev-ec", jwt.serialize(), new MqttCallback() {
-            @Override
-            public void connectionLost(Throwable cause) {
-            }
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                config.complete(topic + " " + new String(message.getPayload(), StandardCharsets.UTF_8));
-            }
-
-            @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {
-            }
-        }, true);
+        MqttClient c = client(strict, PREFIX + "dev-ec", jwt.serialize(), callback(cause -> { },
+                (topic, message) -> config.complete(topic + " " + new String(message.getPayload(),
+                        StandardCharsets.UTF_8))), true);
         try {
             c.subscribe("/devices/dev-ec/config", 1);
             assertThat(config.get(5, TimeUnit.SECONDS)).isEqualTo("/devices/dev-ec/config {\"led\":1}");
@@ -315,20 +323,8 @@ class LocalBrokerTest {
     void aDeviceStaysInsideItsOwnTopics() throws Exception {
         events.clear();
         CompletableFuture<Throwable> lost = new CompletableFuture<>();
-        MqttClient c = client(broker, PREFIX + "dev-other", es(NOW, NOW + 600, "my-project"), new MqttCallback() {
-            @Override
-            public void connectionLost(Throwable cause) {
-                lost.complete(cause);
-            }
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-            }
-
-            @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {
-            }
-        }, true);
+        MqttClient c = client(broker, PREFIX + "dev-other", es(NOW, NOW + 600, "my-project"),
+                callback(lost::complete, (topic, message) -> { }), true);
         for (String filter : List.of("/devices/dev-ec/config", "/devices/+/config", "#", "/devices/dev-other/#",
                 "/devices/dev-other/commands/+")) {
             int granted;
@@ -354,20 +350,8 @@ class LocalBrokerTest {
     @Test
     void aQos2PublishClosesTheConnectionUndelivered() throws Exception {
         CompletableFuture<Throwable> lost = new CompletableFuture<>();
-        MqttClient c = client(broker, PREFIX + "dev-other", es(NOW, NOW + 600, "my-project"), new MqttCallback() {
-            @Override
-            public void connectionLost(Throwable cause) {
-                lost.complete(cause);
-            }
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-            }
-
-            @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {
-            }
-        }, true);
+        MqttClient c = client(broker, PREFIX + "dev-other", es(NOW, NOW + 600, "my-project"),
+                callback(lost::complete, (topic, message) -> { }), true);
         try {
             c.publish("/devices/dev-other/events", "qos2".getBytes(), 2, false);
         } catch (MqttException expected) {
@@ -386,20 +370,8 @@ class LocalBrokerTest {
                 List.of("localhost"), false, false, Duration.ofSeconds(1), real), LISTENER)) {
             long now = real.instant().getEpochSecond();
             CompletableFuture<Long> lostAt = new CompletableFuture<>();
-            MqttClient c = client(live, PREFIX + "dev-ec", es(now, now + 2, "my-project"), new MqttCallback() {
-                @Override
-                public void connectionLost(Throwable cause) {
-                    lostAt.complete(System.currentTimeMillis());
-                }
-
-                @Override
-                public void messageArrived(String topic, MqttMessage message) {
-                }
-
-                @Override
-                public void deliveryComplete(IMqttDeliveryToken token) {
-                }
-            }, true);
+            MqttClient c = client(live, PREFIX + "dev-ec", es(now, now + 2, "my-project"),
+                    callback(cause -> lostAt.complete(System.currentTimeMillis()), (topic, message) -> { }), true);
             long dropped = lostAt.get(10, TimeUnit.SECONDS);
             c.close();
             assertThat(dropped).isGreaterThanOrEqualTo((now + 3) * 1000 - 50);

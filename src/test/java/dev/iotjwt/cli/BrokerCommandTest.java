@@ -119,6 +119,14 @@ class BrokerCommandTest {
     }
 
     @Test
+    void theLocalProfileWithoutABrokerSaysToStartOne() {
+        CliRun r = CliRun.run(Map.of("IOTJWT_HOME", home.toString()), "connect", "--profile", "local", "--client-id",
+                CLIENT + "dev-ec", "--key", Fixtures.key("p256_sec1.pem").toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).contains("cause: ca.unreadable").contains("start 'iotjwt broker' first");
+    }
+
+    @Test
     void theCaIsReusedOnTheNextStart() throws Exception {
         Map<String, String> env = Map.of("IOTJWT_HOME", home.toString());
         String[] args = {"broker", "--device", "dev-ec=" + Fixtures.key("p256_public.pem"), "--port", "0",
