@@ -85,23 +85,8 @@ public record BrokerPki(Path caFile, X509Certificate ca, List<X509Certificate> s
         }
     }
 
-    /** The names (DNS and IP) in a certificate's subjectAltName. */
-    public static List<String> names(X509Certificate cert) {
-        List<String> out = new ArrayList<>();
-        try {
-            if (cert.getSubjectAlternativeNames() != null) {
-                for (List<?> san : cert.getSubjectAlternativeNames()) {
-                    out.add(String.valueOf(san.get(1)));
-                }
-            }
-        } catch (java.security.cert.CertificateParsingException e) {
-            return out;
-        }
-        return out;
-    }
-
     private static boolean covers(X509Certificate server, List<String> hostnames, Instant now) {
-        List<String> have = names(server).stream().map(n -> n.toLowerCase(java.util.Locale.ROOT)).toList();
+        List<String> have = dev.iotjwt.tls.Certificates.sans(server).stream().map(n -> n.toLowerCase(java.util.Locale.ROOT)).toList();
         return hostnames.stream().allMatch(h -> have.contains(h.toLowerCase(java.util.Locale.ROOT)))
                 && server.getNotAfter().toInstant().isAfter(now.plus(Duration.ofDays(1)))
                 && !server.getNotBefore().toInstant().isAfter(now);

@@ -40,7 +40,7 @@ final class BrokerLog implements BrokerListener {
         b.append("  CA        ").append(broker.pki().caFile().toAbsolutePath())
                 .append(broker.pkiCreated() ? " (created now)"
                 : " (reused)").append(": the root devices must trust\n");
-        b.append("  server    certificate for ").append(String.join(", ", BrokerPki.names(broker.pki().serverChain()
+        b.append("  server    certificate for ").append(String.join(", ", dev.iotjwt.tls.Certificates.sans(broker.pki().serverChain()
                 .get(0)))).append(broker.settings().requireSni() ? "; SNI required" : "").append('\n');
         b.append("  judging   as IoT Core did: aud = ").append(r.project()).append(", iat/exp within ")
                 .append(dev.iotjwt.time.Times.human(broker.settings().skew())).append(" skew, lifetime <= 24 h,")

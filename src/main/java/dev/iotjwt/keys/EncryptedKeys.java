@@ -25,6 +25,26 @@ final class EncryptedKeys {
     private EncryptedKeys() {
     }
 
+    /**
+     * Encrypts a PKCS#8 PrivateKeyInfo as OpenSSL 3 does by default: PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC,
+     * here with 100,000 iterations.
+     */
+    static byte[] encryptPkcs8(byte[] pkcs8, char[] password) throws InputException {
+        try {
+            org.bouncycastle.operator.OutputEncryptor encryptor =
+                    new org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder(
+                            org.bouncycastle.openssl.PKCS8Generator.AES_256_CBC)
+                            .setPRF(org.bouncycastle.openssl.PKCS8Generator.PRF_HMACSHA256)
+                            .setIterationCount(100_000).setProvider(Holder.BC).setPassword(password).build();
+            return new org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfoBuilder(
+                    org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(pkcs8)).build(encryptor).getEncoded();
+        } catch (Exception e) {
+            throw new InputException(null, "cannot encrypt the key: " + e.getMessage(), null, e);
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
     /** Returns the PKCS#8 PrivateKeyInfo DER inside an EncryptedPrivateKeyInfo. */
     static byte[] decryptPkcs8(byte[] der, char[] password, String source) throws InputException {
         try {

@@ -102,7 +102,49 @@ public final class KeyLoader {
             byte[] der = Base64.getDecoder().decode(compact);
             return List.of(classify(der, null, source, Encoding.BASE64, passwords, null));
         }
+        if (isText(bytes)) {
+            KeyText.Decoded decoded = KeyText.decode(text);
+            if (decoded != null) {
+                return List.of(fromText(decoded, source, passwords));
+            }
+        }
         throw notAKey(bytes, text, source);
+    }
+
+    /** DER bytes from a C array or hex dump, or a raw EC private scalar as openssl prints it. */
+    private KeyMaterial fromText(KeyText.Decoded d, String source, PasswordSource passwords) throws InputException {
+        if (!d.ecScalar()) {
+            return classify(d.bytes(), null, source, Encoding.DER, passwords, null).in(d.encoding(), d.note());
+        }
+        if (d.curve() != null && !List.of("prime256v1", "secp256r1", "P-256").contains(d.curve())) {
+            throw new InputException("key.unsupported", source + ": is an EC private key on curve " + d.curve()
+                    + "; IoT Core's ES256 needs P-256 (prime256v1)",
+                    "make a P-256 key: openssl ecparam -genkey -name prime256v1 -noout -out ec_private.pem");
+        }
+        try {
+            java.security.AlgorithmParameters params = java.security.AlgorithmParameters.getInstance("EC");
+            params.init(new java.security.spec.ECGenParameterSpec("secp256r1"));
+            java.security.spec.ECParameterSpec spec = params.getParameterSpec(java.security.spec.ECParameterSpec.class);
+            BigInteger s = new BigInteger(1, d.bytes());
+            if (s.signum() == 0 || s.compareTo(spec.getOrder()) >= 0) {
+                throw new InputException(source + ": the hex is not a P-256 private key: the number is not between 1"
+                        + " and the curve order", "copy the 'priv:' bytes of openssl ec -noout -text again");
+            }
+            PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(
+                    new java.security.spec.ECPrivateKeySpec(s, spec));
+            PublicKey pub = EcPublicKeys.derive(key);
+            if (d.publicPoint() != null && d.publicPoint().length > 0
+                    && !java.util.Arrays.equals(d.publicPoint(), EcPublicKeys.uncompressed(pub))) {
+                throw new InputException(source + ": the 'priv:' and 'pub:' bytes do not belong together: the public"
+                        + " point of that private key is another", "copy both from the same openssl ec -text output");
+            }
+            KeyType type = new KeyType("EC", 256, Curves.byOid(Curves.P256_OID));
+            return new KeyMaterial(source, Kind.PRIVATE_KEY, Container.RAW_EC_SCALAR, d.encoding(), false, type, key,
+                    pub, null, d.note());
+        } catch (GeneralSecurityException e) {
+            throw new InputException(null, source + ": cannot make a P-256 key of the hex: " + e.getMessage(), null,
+                    e);
+        }
     }
 
     private List<KeyMaterial> fromPem(List<Pem.Block> blocks, String source, PasswordSource passwords)

@@ -16,9 +16,22 @@ import java.security.cert.X509Certificate;
  * @param privateKey the private key, or null
  * @param publicKey  the public key (also for a private key whose public half is known), or null
  * @param certificate the certificate, or null
+ * @param note       what the reader noticed about the form (a stray leading 00: byte, say), or null
  */
 public record KeyMaterial(String source, Kind kind, Container container, Encoding encoding, boolean encrypted,
-                          KeyType type, PrivateKey privateKey, PublicKey publicKey, X509Certificate certificate) {
+                          KeyType type, PrivateKey privateKey, PublicKey publicKey, X509Certificate certificate,
+                          String note) {
+
+    public KeyMaterial(String source, Kind kind, Container container, Encoding encoding, boolean encrypted,
+                       KeyType type, PrivateKey privateKey, PublicKey publicKey, X509Certificate certificate) {
+        this(source, kind, container, encoding, encrypted, type, privateKey, publicKey, certificate, null);
+    }
+
+    /** The same material, read from another form. */
+    public KeyMaterial in(Encoding newEncoding, String newNote) {
+        return new KeyMaterial(source, kind, container, newEncoding, encrypted, type, privateKey, publicKey,
+                certificate, newNote);
+    }
 
     public enum Kind {
         PRIVATE_KEY("private key"), PUBLIC_KEY("public key"), CERTIFICATE("X.509 certificate");
@@ -36,7 +49,7 @@ public record KeyMaterial(String source, Kind kind, Container container, Encodin
 
     public enum Container {
         PKCS8("PKCS#8"), PKCS1("PKCS#1"), SEC1("SEC1"), SPKI("SubjectPublicKeyInfo"),
-        PKCS1_PUBLIC("PKCS#1 RSAPublicKey"), X509("X.509");
+        PKCS1_PUBLIC("PKCS#1 RSAPublicKey"), X509("X.509"), RAW_EC_SCALAR("raw EC private scalar");
 
         private final String text;
 
@@ -50,15 +63,26 @@ public record KeyMaterial(String source, Kind kind, Container container, Encodin
     }
 
     public enum Encoding {
-        PEM, DER, BASE64
+        PEM("PEM"), DER("DER"), BASE64("base64 DER"), C_ARRAY("C array of DER bytes"), HEX("hex dump of DER bytes"),
+        OPENSSL_TEXT("hex as openssl ec -text prints it");
+
+        private final String text;
+
+        Encoding(String text) {
+            this.text = text;
+        }
+
+        public String text() {
+            return text;
+        }
     }
 
     /** e.g. "EC P-256 private key (encrypted PKCS#8, PEM)" or "X.509 certificate (PEM, RSA 2048 key)". */
     public String describe() {
         if (kind == Kind.CERTIFICATE) {
-            return "X.509 certificate (" + encoding + ", " + type.describe() + " key)";
+            return "X.509 certificate (" + encoding.text() + ", " + type.describe() + " key)";
         }
         return type.describe() + " " + kind.text() + " (" + (encrypted ? "encrypted " : "") + container.text() + ", "
-                + encoding + ")";
+                + encoding.text() + ")";
     }
 }
