@@ -20,30 +20,40 @@ public final class KeyPasswordOptions {
             description = "Environment variable holding the password of an encrypted key.")
     String passwordEnv;
 
+    /** A password file's content without one trailing newline. */
+    static char[] fromFile(Path file) throws InputException {
+        byte[] bytes = KeyLoader.readFile(file);
+        int n = bytes.length;
+        if (n > 0 && bytes[n - 1] == '\n') {
+            n--;
+        }
+        if (n > 0 && bytes[n - 1] == '\r') {
+            n--;
+        }
+        char[] pw = new String(bytes, 0, n, StandardCharsets.UTF_8).toCharArray();
+        Arrays.fill(bytes, (byte) 0);
+        return pw;
+    }
+
+    static char[] fromEnv(CliContext context, String option, String variable, String otherOption)
+            throws InputException {
+        String value = context.env().get(variable);
+        if (value == null) {
+            throw new InputException(option + " " + variable + ": the variable is not set",
+                    "export " + variable + " before running, or use " + otherOption);
+        }
+        return value.toCharArray();
+    }
+
     PasswordSource source(CliContext context) {
         return new PasswordSource() {
             @Override
             public char[] password(String keyFile) throws InputException {
                 if (passwordFile != null) {
-                    byte[] bytes = KeyLoader.readFile(passwordFile);
-                    int n = bytes.length;
-                    if (n > 0 && bytes[n - 1] == '\n') {
-                        n--;
-                    }
-                    if (n > 0 && bytes[n - 1] == '\r') {
-                        n--;
-                    }
-                    char[] pw = new String(bytes, 0, n, StandardCharsets.UTF_8).toCharArray();
-                    Arrays.fill(bytes, (byte) 0);
-                    return pw;
+                    return fromFile(passwordFile);
                 }
                 if (passwordEnv != null) {
-                    String value = context.env().get(passwordEnv);
-                    if (value == null) {
-                        throw new InputException("--key-password-env " + passwordEnv + ": the variable is not set",
-                                "export " + passwordEnv + " before running, or use --key-password-file");
-                    }
-                    return value.toCharArray();
+                    return fromEnv(context, "--key-password-env", passwordEnv, "--key-password-file");
                 }
                 Console console = context.console().get();
                 if (console != null) {

@@ -90,6 +90,13 @@ public final class KeyLoader {
         if (bytes.length == 0 || isBlank(bytes)) {
             throw new InputException(source + ": is empty", "give the key file itself, not an empty placeholder");
         }
+        if ((bytes[0] & 0xff) == Der.SEQUENCE && isText(bytes)) {
+            // '0' is 0x30, a SEQUENCE tag: an xxd or hexdump listing starts with its offset 00000000
+            KeyText.Decoded decoded = KeyText.decode(new String(bytes, StandardCharsets.UTF_8));
+            if (decoded != null) {
+                return List.of(fromText(decoded, source, passwords));
+            }
+        }
         if ((bytes[0] & 0xff) == Der.SEQUENCE || (bytes[0] & 0xff) == Der.OID) {
             return List.of(classify(bytes, null, source, Encoding.DER, passwords, null));
         }
@@ -522,6 +529,10 @@ public final class KeyLoader {
         if (start.startsWith("ssh-rsa ") || start.startsWith("ecdsa-sha2-") || start.startsWith("ssh-ed25519 ")) {
             return new InputException("key.unsupported", source + ": is an OpenSSH public key line, not a PEM or DER"
                     + " key", "convert it: ssh-keygen -e -m PKCS8 -f FILE");
+        }
+        if (text.contains("{") && text.contains("0x")) {
+            return new InputException(source + ": looks like a C array but is not one of bytes",
+                    "each value 0x00 to 0xff (or 0 to 255), separated by commas, between { and }");
         }
         if (start.startsWith("{")) {
             return new InputException("key.unsupported", source + ": is JSON (a JSON Web Key?), not a PEM or DER key",

@@ -64,7 +64,7 @@ public record KeyMaterial(String source, Kind kind, Container container, Encodin
 
     public enum Encoding {
         PEM("PEM"), DER("DER"), BASE64("base64 DER"), C_ARRAY("C array of DER bytes"), HEX("hex dump of DER bytes"),
-        OPENSSL_TEXT("hex as openssl ec -text prints it");
+        OPENSSL_TEXT("hex, as openssl ec -text prints it");
 
         private final String text;
 

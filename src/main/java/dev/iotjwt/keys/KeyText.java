@@ -61,7 +61,7 @@ final class KeyText {
             return der(Encoding.HEX, dump, null);
         }
         if (dump.length >= 28 && dump.length <= 33) {
-            return scalar(dump, null, null, Encoding.HEX);
+            return scalar(dump, null, null, Encoding.OPENSSL_TEXT);
         }
         return null;
     }

@@ -1,0 +1,115 @@
+package dev.iotjwt.cli;
+
+import dev.iotjwt.InputException;
+import dev.iotjwt.keys.KeyLoader;
+import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.keys.PasswordSource;
+import dev.iotjwt.keys.Pem;
+import dev.iotjwt.material.CHeader;
+import dev.iotjwt.material.OutputFiles;
+import dev.iotjwt.tls.Certificates;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code iotjwt cert export}: certificates as a device embeds them. */
+@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Write certificates as a C header (one array per certificate: const unsigned char IDENT[] ="
+                + " {…}; const unsigned int IDENT_len = N;), as DER (one certificate) or as PEM.",
+                "Without --out, C and PEM go to stdout."})
+final class CertExportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "Certificate or bundle (PEM or DER).")
+    Path file;
+
+    @Option(names = "--as", required = true, paramLabel = "FORM", description = "c, der or pem.")
+    KeyExportCommand.Form as;
+
+    @Option(names = "--name", paramLabel = "IDENT", description = "The C identifier; a bundle's arrays are IDENT_0,"
+            + " IDENT_1, … (default: from the file name).")
+    String name;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Where to write (needed for DER).")
+    Path out;
+
+    @Option(names = "--force", description = "Overwrite --out if it exists.")
+    boolean force;
+
+    CertExportCommand(CliContext context) {
+        // nothing of the context is needed: no clock, no passwords
+    }
+
+    @Override
+    public Integer call() throws InputException {
+        if (as == KeyExportCommand.Form.der && out == null) {
+            throw new ParameterException(spec.commandLine(), "--as der needs --out FILE (DER is binary)");
+        }
+        if (name != null && !CHeader.isIdent(name)) {
+            throw new ParameterException(spec.commandLine(), "--name '" + name + "' is not a C identifier");
+        }
+        List<X509Certificate> certs = new ArrayList<>();
+        for (KeyMaterial m : new KeyLoader().read(file, PasswordSource.NONE)) {
+            if (m.certificate() != null) {
+                certs.add(m.certificate());
+            }
+        }
+        if (certs.isEmpty()) {
+            throw new InputException(file + ": holds no certificate", "for keys use iotjwt key export");
+        }
+        if (as == KeyExportCommand.Form.der && certs.size() > 1) {
+            throw new ParameterException(spec.commandLine(), file + " holds " + certs.size() + " certificates; DER"
+                    + " holds one: use --as c (one array each) or --as pem");
+        }
+        String ident = name != null ? name : CHeader.ident(file.getFileName().toString().replaceFirst("\\.[^.]*$",
+                ""));
+        byte[] bytes;
+        try {
+            bytes = switch (as) {
+                case der -> certs.get(0).getEncoded();
+                case pem -> {
+                    ByteArrayOutputStream b = new ByteArrayOutputStream();
+                    for (X509Certificate c : certs) {
+                        b.writeBytes(Pem.encode("CERTIFICATE", c.getEncoded()).getBytes(StandardCharsets.US_ASCII));
+                    }
+                    yield b.toByteArray();
+                }
+                case c -> {
+                    List<CHeader.Array> arrays = new ArrayList<>();
+                    for (int i = 0; i < certs.size(); i++) {
+                        X509Certificate c = certs.get(i);
+                        arrays.add(new CHeader.Array(certs.size() == 1 ? ident : ident + "_" + i, c.getEncoded(),
+                                "'" + Certificates.name(c) + "', " + Certificates.keyType(c.getPublicKey())
+                                        + ", valid to " + c.getNotAfter().toInstant() + ", SHA-256 "
+                                        + Certificates.fingerprint(c)));
+                    }
+                    yield CHeader.render(arrays, file.toString()).getBytes(StandardCharsets.US_ASCII);
+                }
+            };
+        } catch (CertificateEncodingException e) {
+            throw new InputException(null, file + ": cannot encode a certificate: " + e.getMessage(), null, e);
+        }
+        if (out != null) {
+            OutputFiles.write(out, bytes, false, force);
+            spec.commandLine().getOut().println("wrote " + out + ": " + certs.size() + (certs.size() == 1
+                    ? " certificate" : " certificates") + " as " + as + ", " + bytes.length + " bytes");
+        } else {
+            spec.commandLine().getOut().print(new String(bytes, StandardCharsets.US_ASCII));
+        }
+        spec.commandLine().getOut().flush();
+        return ExitCodes.OK;
+    }
+}

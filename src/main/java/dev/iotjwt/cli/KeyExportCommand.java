@@ -1,0 +1,107 @@
+package dev.iotjwt.cli;
+
+import dev.iotjwt.InputException;
+import dev.iotjwt.keys.Fingerprints;
+import dev.iotjwt.keys.KeyConverter;
+import dev.iotjwt.keys.KeyLoader;
+import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.keys.Pem;
+import dev.iotjwt.material.CHeader;
+import dev.iotjwt.material.OutputFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code iotjwt key export}: the key's bytes as a device embeds them. */
+@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Write a key's DER bytes as a C header (const unsigned char IDENT[] = {…}; const unsigned int"
+                + " IDENT_len = N;), as DER or as PEM, in the container it was read in or the one given with --to.",
+                "Without --out, C and PEM go to stdout. Private key files are written readable by the owner only."})
+final class KeyExportCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "The key (any form iotjwt key inspect reads).")
+    Path file;
+
+    @Option(names = "--as", required = true, paramLabel = "FORM", description = "c, der or pem.")
+    Form as;
+
+    @Option(names = "--to", paramLabel = "CONTAINER", description = "pkcs8, pkcs1, sec1, spki, or raw (the 32-byte"
+            + " EC private scalar). Default: the container it was read in.")
+    String to;
+
+    @Option(names = "--name", paramLabel = "IDENT", description = "The C identifier (default: from the file name).")
+    String name;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Where to write (needed for DER).")
+    Path out;
+
+    @Option(names = "--force", description = "Overwrite --out if it exists.")
+    boolean force;
+
+    @Mixin
+    KeyPasswordOptions keyPassword;
+
+    enum Form { c, der, pem }
+
+    KeyExportCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws InputException {
+        if (as == Form.der && out == null) {
+            throw new ParameterException(spec.commandLine(), "--as der needs --out FILE (DER is binary)");
+        }
+        if (name != null && !CHeader.isIdent(name)) {
+            throw new ParameterException(spec.commandLine(), "--name '" + name + "' is not a C identifier");
+        }
+        KeyConverter.Target target;
+        try {
+            target = to == null ? null : KeyConverter.Target.valueOf(to.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--to '" + to + "' is not one of pkcs8, pkcs1, sec1,"
+                    + " spki, raw");
+        }
+        KeyMaterial m = KeyConvertCommand.pick(new KeyLoader().read(file, keyPassword.source(context)));
+        KeyConverter.Output o = new KeyConverter().convert(m, target == null ? KeyConverter.asRead(m) : target, null);
+        String sha = Fingerprints.sha256(KeyLoader.publicKeyOf(m));
+        byte[] bytes = switch (as) {
+            case der -> o.der();
+            case pem -> {
+                if (o.pemLabel() == null) {
+                    throw new ParameterException(spec.commandLine(), "a raw EC scalar has no PEM form; use --as c or"
+                            + " --as der");
+                }
+                yield Pem.encode(o.pemLabel(), o.der()).getBytes(StandardCharsets.US_ASCII);
+            }
+            case c -> CHeader.render(List.of(new CHeader.Array(name != null ? name : CHeader.ident(
+                    file.getFileName().toString().replaceFirst("\\.[^.]*$", "") + "_" + o.target().name()
+                            .toLowerCase(Locale.ROOT)), o.der(), o.what() + ", " + o.der().length + " bytes; public key"
+                    + " SHA-256 " + sha + (o.secret() ? "; a private key: keep this file out of version control"
+                    : ""))), file.toString()).getBytes(StandardCharsets.US_ASCII);
+        };
+        if (out != null) {
+            OutputFiles.write(out, bytes, o.secret(), force);
+            spec.commandLine().getOut().println("wrote " + out + ": " + o.what() + " as " + as + ", " + bytes.length
+                    + " bytes" + (o.secret() ? ", readable by the owner only" : ""));
+        } else {
+            spec.commandLine().getOut().print(new String(bytes, StandardCharsets.US_ASCII));
+        }
+        spec.commandLine().getOut().flush();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.iotjwt.material;
+
+import dev.iotjwt.keys.Fingerprints;
+import dev.iotjwt.keys.KeyLoader;
+import dev.iotjwt.keys.KeyMaterial;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+
+/**
+ * Whether a private key belongs to a public key: proven by a signature made with the one and verified with the other
+ * (a stored public half can lie; a signature cannot).
+ */
+public final class KeyMatcher {
+    /**
+     * @param matches        whether a signature of the private key verifies with the public key
+     * @param privateKey     the private key's file and type
+     * @param other          the other file and what it is
+     * @param privateKeyHash SHA-256 of the public half of the private key
+     * @param otherHash      SHA-256 of the other's public key
+     * @param detail         one line saying so
+     */
+    public record Match(boolean matches, String privateKey, String other, String privateKeyHash, String otherHash,
+                        String detail) {
+    }
+
+    public Match match(KeyMaterial priv, KeyMaterial other) {
+        PublicKey mine = KeyLoader.publicKeyOf(priv);
+        PublicKey theirs = KeyLoader.publicKeyOf(other);
+        String a = mine == null ? null : Fingerprints.sha256(mine);
+        String b = Fingerprints.sha256(theirs);
+        boolean sameType = priv.type().algorithm().equals(other.type().algorithm());
+        boolean verified = sameType && signsFor(priv, theirs);
+        String what = KeyMaterialNames.describe(other);
+        String detail = verified
+                ? priv.source() + " (" + priv.type().describe() + " private key) belongs to " + other.source() + " ("
+                + what + "); public key SHA-256 " + b
+                : !sameType ? priv.source() + " is " + priv.type().describe() + " but " + other.source() + " holds "
+                + other.type().describe() + " (" + what + ")"
+                : "a signature made with " + priv.source() + " does not verify with " + other.source() + " (" + what
+                + "): public key SHA-256 " + a + " vs " + b;
+        return new Match(verified, priv.source(), other.source(), a, b, detail);
+    }
+
+    private static boolean signsFor(KeyMaterial priv, PublicKey pub) {
+        String alg = priv.type().isRsa() ? "SHA256withRSA" : "SHA256withECDSA";
+        try {
+            byte[] challenge = ("iotjwt key match " + new SecureRandom().nextLong())
+                    .getBytes(StandardCharsets.US_ASCII);
+            Signature s = Signature.getInstance(alg);
+            s.initSign(priv.privateKey());
+            s.update(challenge);
+            byte[] sig = s.sign();
+            Signature v = Signature.getInstance(alg);
+            v.initVerify(pub);
+            v.update(challenge);
+            return v.verify(sig);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    /** Short descriptions of what a file held. */
+    private static final class KeyMaterialNames {
+        static String describe(KeyMaterial m) {
+            return m.kind() == KeyMaterial.Kind.CERTIFICATE ? "certificate of " + m.type().describe() + " key"
+                    : m.type().describe() + " " + m.kind().text();
+        }
+    }
+}
