@@ -1,0 +1,118 @@
+package dev.iotjwt.cli;
+
+import dev.iotjwt.keys.KeyLoader;
+import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.keys.PasswordSource;
+import dev.iotjwt.testsupport.CliRun;
+import dev.iotjwt.testsupport.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.interfaces.ECPrivateKey;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * C headers compiled with the machine's C compiler ({@code cc}; {@code .ci/run} installs gcc where it is missing),
+ * run, and their bytes compared with the DER they were made from.
+ */
+class CExportTest {
+    @TempDir
+    Path dir;
+
+    /** Compiles a program that writes each named array, in order, to stdout; returns what it wrote. */
+    private byte[] compileAndDump(Path header, List<String> idents) throws Exception {
+        StringBuilder c = new StringBuilder("#include <stdio.h>\n#include \"" + header.getFileName() + "\"\n"
+                + "int main(void) {\n");
+        for (String ident : idents) {
+            c.append("  fwrite(").append(ident).append(", 1, ").append(ident).append("_len, stdout);\n");
+        }
+        c.append("  return 0;\n}\n");
+        Path source = dir.resolve("dump.c");
+        Files.writeString(source, c.toString());
+        Path binary = dir.resolve("dump");
+        Process cc = new ProcessBuilder("cc", "-std=c99", "-Wall", "-Wextra", "-Werror", "-o", binary.toString(),
+                source.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
+        String ccOut = new String(cc.getInputStream().readAllBytes());
+        assertThat(cc.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(cc.exitValue()).as("cc says: " + ccOut).isZero();
+        Process run = new ProcessBuilder(binary.toString()).start();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        run.getInputStream().transferTo(out);
+        assertThat(run.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        return out.toByteArray();
+    }
+
+    @Test
+    void aKeyAsCIsByteForByteItsDer() throws Exception {
+        Path header = dir.resolve("device_key.h");
+        CliRun r = CliRun.run("key", "export", Fixtures.key("p256_sec1.pem").toString(), "--as", "c", "--name",
+                "device_key", "--out", header.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        String text = Files.readString(header);
+        assertThat(text).contains("const unsigned char device_key[] = {").contains("const unsigned int device_key_len"
+                + " = 121;").contains("SHA-256 b8b67e73e6ceae59ad45643fcfa8b3d5388be8d53d9659d57771b8d68f77d4ff");
+        assertThat(text.lines().filter(l -> l.startsWith("  0x")).findFirst().orElseThrow().split(",").length)
+                .isEqualTo(12);
+        assertThat(compileAndDump(header, List.of("device_key")))
+                .isEqualTo(Files.readAllBytes(Fixtures.key("p256_sec1.der")));
+    }
+
+    @Test
+    void theRawScalarForFirmwareThatWantsIt() throws Exception {
+        Path header = dir.resolve("priv.h");
+        CliRun r = CliRun.run("key", "export", Fixtures.key("p256_high_openssl11_text.txt").toString(), "--as", "c",
+                "--to", "raw", "--name", "private_key", "--out", header.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        byte[] bytes = compileAndDump(header, List.of("private_key"));
+        KeyMaterial ref = new KeyLoader().readPrivateKey(Fixtures.key("p256_high_sec1.pem"), PasswordSource.NONE);
+        byte[] s = ((ECPrivateKey) ref.privateKey()).getS().toByteArray();
+        assertThat(bytes).hasSize(32).isEqualTo(Arrays.copyOfRange(s, s.length - 32, s.length));
+    }
+
+    @Test
+    void aBundleBecomesOneArrayPerCertificate() throws Exception {
+        Path bundle = Path.of("certs", "gcp-iot-lts-minimal-roots.pem");
+        Path header = dir.resolve("roots.h");
+        CliRun r = CliRun.run("cert", "export", bundle.toString(), "--as", "c", "--name", "lts_root", "--out",
+                header.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(Files.readString(header)).contains("'GTS LTSR'").contains("GlobalSign");
+        List<KeyMaterial> certs = new KeyLoader().read(bundle, PasswordSource.NONE);
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        for (KeyMaterial m : certs) {
+            expected.writeBytes(m.certificate().getEncoded());
+        }
+        assertThat(compileAndDump(header, List.of("lts_root_0", "lts_root_1"))).isEqualTo(expected.toByteArray());
+    }
+
+    @Test
+    void derAndPemExportsAndTheirRefusals() throws Exception {
+        Path der = dir.resolve("root.der");
+        CliRun one = CliRun.run("cert", "export", Fixtures.key("p256_cert.pem").toString(), "--as", "der", "--out",
+                der.toString());
+        assertThat(one.exitCode()).isZero();
+        assertThat(Files.readAllBytes(der)).isEqualTo(Files.readAllBytes(Fixtures.key("p256_cert.der")));
+        CliRun bundleAsDer = CliRun.run("cert", "export", "certs/gcp-iot-lts-minimal-roots.pem", "--as", "der",
+                "--out", dir.resolve("x.der").toString());
+        assertThat(bundleAsDer.exitCode()).isEqualTo(2);
+        assertThat(bundleAsDer.err()).contains("holds 2 certificates");
+        CliRun badName = CliRun.run("key", "export", Fixtures.key("p256_sec1.pem").toString(), "--as", "c", "--name",
+                "1bad-name");
+        assertThat(badName.exitCode()).isEqualTo(2);
+        CliRun rawPem = CliRun.run("key", "export", Fixtures.key("p256_sec1.pem").toString(), "--as", "pem", "--to",
+                "raw");
+        assertThat(rawPem.exitCode()).isEqualTo(2);
+        CliRun pem = CliRun.run("key", "export", Fixtures.key("p256_sec1.der").toString(), "--as", "pem");
+        assertThat(pem.out()).isEqualTo(Files.readString(Fixtures.key("p256_sec1.pem")));
+        CliRun keyAsCert = CliRun.run("cert", "export", Fixtures.key("p256_sec1.pem").toString(), "--as", "c");
+        assertThat(keyAsCert.exitCode()).isEqualTo(3);
+        assertThat(keyAsCert.err()).contains("holds no certificate");
+    }
+}
