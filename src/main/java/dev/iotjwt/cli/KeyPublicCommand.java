@@ -76,6 +76,7 @@ final class KeyPublicCommand implements Callable<Integer> {
         } else {
             if (outFile == null) {
                 spec.commandLine().getOut().print(pem);
+                spec.commandLine().getOut().flush();
             }
             spec.commandLine().getErr().println(facts.registerAs() != null
                     ? "register as " + facts.registerAs() + (outFile == null ? "" : " (written to " + outFile + ")")

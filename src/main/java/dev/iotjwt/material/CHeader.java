@@ -39,7 +39,7 @@ public final class CHeader {
     /** The whole header, with an include guard named after the first array. */
     public static String render(List<Array> arrays, String source) {
         StringBuilder b = new StringBuilder();
-        String guard = "IOTJWT_" + arrays.get(0).ident().toUpperCase(Locale.ROOT) + "_H";
+        String guard = "IOTJWT_" + arrays.get(0).ident().replaceFirst("_0$", "").toUpperCase(Locale.ROOT) + "_H";
         b.append("/* made by iotjwt from ").append(safe(source)).append(" */\n");
         b.append("#ifndef ").append(guard).append('\n').append("#define ").append(guard).append("\n\n");
         for (Array a : arrays) {
