@@ -9,18 +9,60 @@ import picocli.CommandLine.ParseResult;
 
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** Builds the command line with its handlers; the one place that knows how errors become exit codes. */
 public final class Cli {
     private Cli() {
     }
 
-    public static CommandLine create() {
-        return create(CliContext.system());
+    /** The subcommands in help order. */
+    private static final Map<String, Class<?>> COMMANDS = commands();
+
+    private static Map<String, Class<?>> commands() {
+        Map<String, Class<?>> m = new LinkedHashMap<>();
+        m.put("mint", MintCommand.class);
+        m.put("check", CheckCommand.class);
+        m.put("connect", ConnectCommand.class);
+        m.put("key", KeyCommand.class);
+        m.put("cert", CertCommand.class);
+        m.put("broker", BrokerCommand.class);
+        m.put("demo", DemoCommand.class);
+        m.put("warmup", WarmupCommand.class);
+        return m;
+    }
+
+    /**
+     * The command line for these arguments. picocli reflects over every command it is given, so when the arguments
+     * name a command only that one is registered (start-up time); otherwise (help, typos) all of them are.
+     */
+    public static CommandLine create(String[] args) {
+        return create(CliContext.system(), args);
     }
 
     public static CommandLine create(CliContext context) {
+        return create(context, new String[0]);
+    }
+
+    public static CommandLine create(CliContext context, String[] args) {
         CommandLine cl = new CommandLine(RootCommand.class, new Factory(context));
+        String named = null;
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                named = a;
+                break;
+            }
+        }
+        boolean versionOnly = named == null && args.length > 0 && java.util.Arrays.stream(args).allMatch(
+                a -> a.equals("-V") || a.equals("--version") || a.equals("--verbose"));
+        if (named != null && COMMANDS.containsKey(named)) {
+            cl.addSubcommand(named, new CommandLine(COMMANDS.get(named), new Factory(context)));
+        } else if (!versionOnly) {
+            for (Map.Entry<String, Class<?>> e : COMMANDS.entrySet()) {
+                cl.addSubcommand(e.getKey(), new CommandLine(e.getValue(), new Factory(context)));
+            }
+        }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler(Cli::usageError);
         cl.setExecutionExceptionHandler(Cli::executionError);

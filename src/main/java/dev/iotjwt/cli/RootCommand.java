@@ -7,8 +7,6 @@ import picocli.CommandLine.ScopeType;
 
 /** {@code iotjwt}: the root; every job is a subcommand. */
 @Command(name = "iotjwt", mixinStandardHelpOptions = true, versionProvider = RootCommand.Version.class,
-        subcommands = {MintCommand.class, CheckCommand.class, ConnectCommand.class, KeyCommand.class, CertCommand.class, BrokerCommand.class,
-                DemoCommand.class},
         description = {"Mint, check and connect with IoT-Core-style device JWTs over MQTT/TLS."},
         footer = {"%nRun 'iotjwt COMMAND --help' for a command's options."})
 public final class RootCommand implements Runnable {
