@@ -41,7 +41,7 @@ final class MintCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--key", required = true, paramLabel = "FILE",
+    @Option(names = "--key", paramLabel = "FILE",
             description = "The device's private key: PEM or DER; PKCS#8 (plain or encrypted), PKCS#1 or SEC1.")
     Path key;
 
@@ -52,8 +52,19 @@ final class MintCommand implements Callable<Integer> {
             description = "RS256 or ES256. Default: from the key (RSA → RS256, EC P-256 → ES256).")
     JwtAlg alg;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
     Audience audience;
+
+    @Option(names = "--batch", paramLabel = "FILE", description = "Mint for a fleet: one device a line, CSV"
+            + " (device,key,project[,alg[,ttl]], an optional header line names the columns) or JSON lines ({\"device\","
+            + " \"key\", \"project\", \"alg\", \"ttl\"}); - reads standard input. Key paths are relative to the"
+            + " file's folder. Writes 'DEVICE TOKEN' or 'DEVICE error: …' a line, in input order (--format json: JSON"
+            + " lines). --project, --alg and --ttl are the defaults for lines that leave them out.")
+    String batch;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Signing threads for --batch (default: the"
+            + " machine's cores).")
+    Integer threads;
 
     static final class Audience {
         @Option(names = "--project", paramLabel = "ID", required = true,
@@ -101,6 +112,16 @@ final class MintCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException {
+        if (batch != null) {
+            return new MintBatch(spec, context).run(batch, audience == null ? null : audience.value(), alg, ttl,
+                    allowLongTtl, iat, threads, format == Format.json, passwords.source(context), key, claims);
+        }
+        if (key == null) {
+            throw new ParameterException(spec.commandLine(), "give --key FILE (or --batch FILE)");
+        }
+        if (audience == null) {
+            throw new ParameterException(spec.commandLine(), "give --project ID or --aud AUD");
+        }
         validate();
         KeyMaterial material = new KeyLoader().readPrivateKey(key, passwords.source(context));
         JwtAlg chosen = alg != null ? alg : JwtAlg.forKey(material.type(), key.toString());

@@ -16,10 +16,17 @@ import java.util.Map;
 public final class JwtMinter {
 
     public MintedToken mint(MintRequest request) {
+        String token = compact(request, null);
+        String[] parts = token.split("\\.");
+        return new MintedToken(token, decode(parts[0]), decode(parts[1]));
+    }
+
+    /** As {@link #mint(MintRequest)}, the token text only, signed with {@code provider} (null: the JDK's choice). */
+    public String compact(MintRequest request, java.security.Provider provider) {
         long iat = request.issuedAt().getEpochSecond();
         long exp = iat + request.ttl().getSeconds();
         SecureDigestAlgorithm<PrivateKey, ?> alg = request.alg() == JwtAlg.RS256 ? Jwts.SIG.RS256 : Jwts.SIG.ES256;
-        JwtBuilder builder = Jwts.builder()
+        JwtBuilder builder = (provider == null ? Jwts.builder() : Jwts.builder().provider(provider))
                 .header().add("alg", request.alg().name()).type("JWT").and()
                 .issuedAt(new Date(iat * 1000))
                 .expiration(new Date(exp * 1000))
@@ -27,9 +34,7 @@ public final class JwtMinter {
         for (Map.Entry<String, Object> claim : request.extra().entrySet()) {
             builder.claim(claim.getKey(), claim.getValue());
         }
-        String token = builder.signWith(request.key(), alg).compact();
-        String[] parts = token.split("\\.");
-        return new MintedToken(token, decode(parts[0]), decode(parts[1]));
+        return builder.signWith(request.key(), alg).compact();
     }
 
     /**

@@ -124,7 +124,7 @@ class MintCommandTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "--project p --bogus | unknown option: '--bogus'",
-            "--ttl 1h | missing required argument",
+            "--ttl 1h | give --project ID or --aud AUD",
             "--project p --aud q | mutually exclusive",
             "--project p --ttl 25h | over IoT Core's 24 h limit",
             "--project p --ttl 0s | --ttl must be positive",

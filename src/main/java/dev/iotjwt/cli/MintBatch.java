@@ -1,0 +1,119 @@
+package dev.iotjwt.cli;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import dev.iotjwt.InputException;
+import dev.iotjwt.jwt.BatchMinter;
+import dev.iotjwt.jwt.JwtAlg;
+import dev.iotjwt.keys.PasswordSource;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/** {@code iotjwt mint --batch}: the options checked, the batch read, results and progress printed. */
+final class MintBatch {
+    private static final Gson LINE = new Gson();
+
+    private final CommandSpec spec;
+    private final CliContext context;
+
+    MintBatch(CommandSpec spec, CliContext context) {
+        this.spec = spec;
+        this.context = context;
+    }
+
+    int run(String file, String project, JwtAlg alg, Duration ttl, boolean allowLongTtl, Instant iat, Integer threads,
+            boolean json, PasswordSource passwords, Path key, List<String> claims) throws InputException {
+        if (key != null || !claims.isEmpty() || alg != null) {
+            throw new ParameterException(spec.commandLine(), "--batch takes keys and algorithms from its lines; --key,"
+                    + " --alg and --claim go with a single mint");
+        }
+        if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MintCommand.MAX_TTL) > 0 && !allowLongTtl) {
+            throw new ParameterException(spec.commandLine(), "--ttl must be positive and at most 24h");
+        }
+        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (n < 1 || n > 256) {
+            throw new ParameterException(spec.commandLine(), "--threads must be 1 to 256");
+        }
+        List<BatchMinter.Device> devices;
+        try (BufferedReader in = file.equals("-") ? new BufferedReader(new InputStreamReader(context.stdin().get(),
+                StandardCharsets.UTF_8)) : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+            Path base = file.equals("-") ? null : Path.of(file).toAbsolutePath().getParent();
+            devices = BatchMinter.parse(in, base, project);
+        } catch (IOException e) {
+            throw new InputException("--batch " + file + ": cannot read: " + e.getMessage());
+        }
+        // one write per 64 KiB, not per token: the command line's writer flushes at every println
+        PrintWriter out = new PrintWriter(new java.io.BufferedWriter(spec.commandLine().getOut(), 1 << 16), false);
+        PrintWriter err = spec.commandLine().getErr();
+        boolean progress = "1".equals(context.env().get("IOTJWT_STDERR_TTY")) && devices.size() > 1;
+        long start = System.nanoTime();
+        BatchMinter minter = new BatchMinter();
+        BatchMinter.Summary summary;
+        try {
+            summary = minter.mint(devices, iat != null ? iat : context.clock().instant(), ttl, n, passwords,
+                    new BatchMinter.Sink() {
+                        private long shown;
+
+                        @Override
+                        public void result(BatchMinter.Result r) {
+                            if (json) {
+                                JsonObject o = new JsonObject();
+                                o.addProperty("device", r.device());
+                                o.addProperty(r.token() != null ? "token" : "error",
+                                        r.token() != null ? r.token() : r.error());
+                                out.println(LINE.toJson(o));
+                            } else {
+                                out.println(r.device() + " " + (r.token() != null ? r.token() : "error: " + r.error()));
+                            }
+                        }
+
+                        @Override
+                        public void progress(int done) {
+                            long now = System.nanoTime();
+                            if (progress && (now - shown > 200_000_000L || done == devices.size())) {
+                                shown = now;
+                                int width = 30;
+                                int filled = (int) ((long) done * width / devices.size());
+                                double rate = done / Math.max(1e-9, (now - start) / 1e9);
+                                err.printf("\r[%s%s] %d/%d  %.0f tokens/s ", "#".repeat(filled),
+                                        " ".repeat(width - filled), done, devices.size(), rate);
+                                err.flush();
+                            }
+                        }
+                    });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InputException("--batch: interrupted");
+        }
+        out.flush();
+        spec.commandLine().getOut().flush();
+        if (progress) {
+            err.println();
+        }
+        if (progress || verbose()) {
+            err.printf("minted %d of %d tokens in %.2f s (%.0f tokens/s on %d threads); %s%n", summary.minted(),
+                    summary.devices(), summary.millis() / 1000.0, summary.minted() / Math.max(0.001,
+                            summary.millis() / 1000.0), n, summary.provider());
+        }
+        err.flush();
+        return summary.failed() == 0 ? ExitCodes.OK : ExitCodes.PROBLEM;
+    }
+
+    private boolean verbose() {
+        picocli.CommandLine.ParseResult pr = spec.commandLine().getParent() == null ? null
+                : spec.commandLine().getParent().getParseResult();
+        return pr != null && pr.hasMatchedOption("--verbose")
+                || spec.commandLine().getParseResult().hasMatchedOption("--verbose");
+    }
+}

@@ -1,0 +1,105 @@
+package dev.iotjwt.cli;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jwt.SignedJWT;
+import dev.iotjwt.testsupport.CliRun;
+import dev.iotjwt.testsupport.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code iotjwt mint --batch}: a fleet's tokens in input order, the same bytes a single mint makes. */
+class MintBatchTest {
+    @TempDir
+    Path dir;
+
+    private Path keys() throws Exception {
+        Path k = Files.createDirectories(dir.resolve("keys"));
+        Files.copy(Fixtures.key("rsa2048_pkcs1.pem"), k.resolve("rsa.pem"));
+        Files.copy(Fixtures.key("p256_sec1.pem"), k.resolve("ec.pem"));
+        return k;
+    }
+
+    @Test
+    void csvWithHeaderInInputOrderIdenticalToSingleMints() throws Exception {
+        keys();
+        Path batch = dir.resolve("fleet.csv");
+        StringBuilder b = new StringBuilder("# a comment\ndevice,key,project,alg,ttl\n");
+        for (int i = 0; i < 300; i++) {
+            b.append("dev-").append(i).append(',').append(i % 2 == 0 ? "keys/rsa.pem" : "keys/ec.pem")
+                    .append(",proj-").append(i % 3).append(",,").append(i % 5 == 0 ? "20m" : "").append('\n');
+        }
+        Files.writeString(batch, b.toString());
+        CliRun r = CliRun.run("mint", "--batch", batch.toString(), "--ttl", "1h", "--threads", "3");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(300);
+        RSAPublicKey rsa = (RSAPublicKey) Fixtures.jdkPublicKey("rsa2048_public.der", "RSA");
+        ECPublicKey ec = (ECPublicKey) Fixtures.jdkPublicKey("p256_public.der", "EC");
+        for (int i = 0; i < 300; i++) {
+            String[] f = lines.get(i).split(" ");
+            assertThat(f[0]).isEqualTo("dev-" + i);
+            SignedJWT jwt = SignedJWT.parse(f[1]);
+            assertThat(jwt.verify(i % 2 == 0 ? new RSASSAVerifier(rsa) : new ECDSAVerifier(ec))).isTrue();
+            assertThat(jwt.getJWTClaimsSet().getAudience()).containsExactly("proj-" + (i % 3));
+            long life = jwt.getJWTClaimsSet().getExpirationTime().getTime()
+                    - jwt.getJWTClaimsSet().getIssueTime().getTime();
+            assertThat(life).isEqualTo(i % 5 == 0 ? 1_200_000 : 3_600_000);
+            assertThat(jwt.getJWTClaimsSet().getIssueTime().toInstant()).isEqualTo(Fixtures.NOW);
+        }
+        // RS256 signatures are deterministic: the batch makes exactly the bytes a single mint makes
+        CliRun single = CliRun.run("mint", "--key", dir.resolve("keys/rsa.pem").toString(), "--project", "proj-0",
+                "--ttl", "20m");
+        assertThat(lines.get(0)).isEqualTo("dev-0 " + single.out().strip());
+    }
+
+    @Test
+    void jsonLinesAndPerDeviceErrorsWithoutStoppingTheRest() throws Exception {
+        keys();
+        Path batch = dir.resolve("fleet.jsonl");
+        Files.writeString(batch, String.join("\n",
+                "{\"device\":\"a\",\"key\":\"keys/ec.pem\",\"project\":\"p\"}",
+                "{\"device\":\"b\",\"key\":\"keys/missing.pem\",\"project\":\"p\"}",
+                "{\"id\":\"c\",\"key\":\"keys/rsa.pem\"}",
+                "{\"device\":\"d\",\"key\":\"keys/ec.pem\",\"alg\":\"RS256\"}",
+                "{\"device\":\"e\",\"key\":\"keys/ec.pem\",\"ttl\":\"48h\"}",
+                "not json",
+                "{\"device\":\"f\",\"key\":\"" + Fixtures.key("rsa1024_pkcs1.pem") + "\"}"));
+        CliRun r = CliRun.run("mint", "--batch", batch.toString(), "--project", "default-project", "--format",
+                "json");
+        assertThat(r.exitCode()).isEqualTo(1);
+        List<JsonObject> out = r.out().lines().map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+        assertThat(out).hasSize(7);
+        assertThat(out.get(0).has("token")).isTrue();
+        assertThat(out.get(1).get("error").getAsString()).contains("missing.pem");
+        assertThat(SignedJWT.parse(out.get(2).get("token").getAsString()).getJWTClaimsSet().getAudience())
+                .containsExactly("default-project");
+        assertThat(out.get(3).get("error").getAsString()).contains("RS256 needs an RSA key");
+        assertThat(out.get(4).get("error").getAsString()).contains("24 h");
+        assertThat(out.get(5).get("error").getAsString()).contains("line 6 has no key file");
+        assertThat(out.get(6).get("error").getAsString()).contains("2048");
+        assertThat(r.out()).doesNotContain("PRIVATE KEY");
+    }
+
+    @Test
+    void usageErrors() throws Exception {
+        Path batch = dir.resolve("b.csv");
+        Files.writeString(batch, "x,k.pem,p\n");
+        assertThat(CliRun.run("mint", "--batch", batch.toString(), "--key", "k.pem").exitCode()).isEqualTo(2);
+        assertThat(CliRun.run("mint", "--batch", batch.toString(), "--threads", "0").exitCode()).isEqualTo(2);
+        assertThat(CliRun.run("mint", "--project", "p").exitCode()).isEqualTo(2);
+        CliRun missing = CliRun.run("mint", "--batch", dir.resolve("nope.csv").toString());
+        assertThat(missing.exitCode()).isEqualTo(3);
+        assertThat(missing.err()).contains("nope.csv");
+    }
+}
