@@ -81,7 +81,8 @@ public final class LocalBroker implements AutoCloseable {
     private final DeviceAuthenticator authenticator;
     private final Server server = new Server();
     private final ScheduledExecutorService timers;
-    private final Map<String, ScheduledFuture<?>> expiry = new ConcurrentHashMap<>();
+    private final Map<String, Expiry> expiry = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong generations = new java.util.concurrent.atomic.AtomicLong();
     private final Set<String> connected = ConcurrentHashMap.newKeySet();
     private volatile int port;
     private volatile boolean closed;
@@ -152,11 +153,14 @@ public final class LocalBroker implements AutoCloseable {
     }
 
     private void startMoquette(InetAddress bind) throws InputException {
+        // Moquette's getSslPort() reads a HashMap that its event loop writes while binding: never poll it. With port 0
+        // the port is chosen here, and the broker is known to listen when a TCP connection to it succeeds.
+        int chosen = settings.port() != 0 ? settings.port() : freePort(bind);
         Properties p = new Properties();
         p.setProperty("host", bind.getHostAddress());
         p.setProperty("port", "disabled");
         p.setProperty("websocket_port", "disabled");
-        p.setProperty("ssl_port", String.valueOf(settings.port()));
+        p.setProperty("ssl_port", String.valueOf(chosen));
         p.setProperty("persistence_enabled", "false");
         p.setProperty("telemetry_enabled", "false");
         p.setProperty("allow_anonymous", "false");
@@ -172,19 +176,27 @@ public final class LocalBroker implements AutoCloseable {
             server.stopServer();
             timers.shutdownNow();
             throw new InputException(null, "cannot start the broker on " + bind.getHostAddress() + ":"
-                    + settings.port() + ": " + e.getMessage(), null, e);
+                    + chosen + ": " + e.getMessage(), null, e);
         }
         long deadline = System.nanoTime() + START_BOUND.toNanos();
-        while (server.getSslPort() <= 0 && System.nanoTime() < deadline) {
-            sleep(10);
+        while (!listening(bind, chosen) && System.nanoTime() < deadline) {
+            sleep(20);
         }
-        port = server.getSslPort();
-        if (port <= 0 || !listening(bind, port)) {
+        if (!listening(bind, chosen)) {
             close();
-            throw new InputException("cannot listen on " + bind.getHostAddress() + ":" + settings.port()
-                    + ": the broker did not open its port within " + START_BOUND.toSeconds() + " s");
+            throw new InputException("cannot listen on " + bind.getHostAddress() + ":" + chosen + ": the broker did"
+                    + " not open its port within " + START_BOUND.toSeconds() + " s");
         }
+        port = chosen;
         publishConfigs();
+    }
+
+    private static int freePort(InetAddress bind) throws InputException {
+        try (ServerSocket s = new ServerSocket(0, 1, bind)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new InputException("cannot find a free port on " + bind.getHostAddress() + ": " + e.getMessage());
+        }
     }
 
     private static boolean listening(InetAddress bind, int port) {
@@ -261,10 +273,23 @@ public final class LocalBroker implements AutoCloseable {
         return parts == null ? null : parts.device();
     }
 
+    /** The drop timer of one accepted connection. */
+    private record Expiry(long generation, ScheduledFuture<?> timer) {
+    }
+
+    /**
+     * Drops the connection at exp + skew. Keyed by client id and a generation: the timer of a connection that a newer
+     * one with the same client id replaced is cancelled, and a late 'connection lost' of the old one (Moquette tells
+     * interceptors asynchronously) cannot cancel the new one's.
+     */
     private void scheduleExpiry(String clientId, String device, Instant expiresAt) {
         long delay = Math.max(0, Duration.between(settings.clock().instant(), expiresAt).toMillis());
+        long generation = generations.incrementAndGet();
         ScheduledFuture<?> f = timers.schedule(() -> {
-            expiry.remove(clientId);
+            Expiry current = expiry.get(clientId);
+            if (current == null || current.generation() != generation || !expiry.remove(clientId, current)) {
+                return;
+            }
             boolean dropped;
             try {
                 dropped = server.disconnectClient(clientId);
@@ -277,17 +302,13 @@ public final class LocalBroker implements AutoCloseable {
                         + " with a fresh token before exp");
             }
         }, delay, TimeUnit.MILLISECONDS);
-        ScheduledFuture<?> previous = expiry.put(clientId, f);
+        Expiry previous = expiry.put(clientId, new Expiry(generation, f));
         if (previous != null) {
-            previous.cancel(false);
+            previous.timer().cancel(false);
         }
     }
 
     private void gone(String clientId, String how) {
-        ScheduledFuture<?> f = expiry.remove(clientId);
-        if (f != null) {
-            f.cancel(false);
-        }
         if (clientId != null && connected.remove(clientId)) {
             report("disconnected", deviceOf(clientId), null, how);
         }
@@ -305,6 +326,13 @@ public final class LocalBroker implements AutoCloseable {
                 }
                 if (tap != null) {
                     tap.judged(5);
+                    if (tap.willTopic() != null) {
+                        // Moquette publishes a Will without asking canWrite: refuse it here, as IoT Core had none
+                        report("refused", deviceOf(clientId) != null ? deviceOf(clientId) : clientId, "mqtt.will",
+                                "the CONNECT carries a Last Will (topic '" + tap.willTopic() + "'); IoT Core did not"
+                                        + " support Last Will messages: connect without one (CONNACK 5)");
+                        return false;
+                    }
                 }
                 DeviceAuthenticator.Decision d = authenticator.authenticate(clientId, password,
                         settings.clock().instant());
@@ -332,13 +360,13 @@ public final class LocalBroker implements AutoCloseable {
             }
             String device = deviceOf(clientId);
             String t = topic.toString();
-            String base = "/devices/" + device + "/";
-            boolean ok = device != null && (t.equals(base + "state") || t.equals(base + "events")
-                    || t.startsWith(base + "events/") && t.indexOf('+') < 0 && t.indexOf('#') < 0);
+            boolean ok = device != null && (t.equals(ClientIds.stateTopic(device))
+                    || t.equals(ClientIds.eventsTopic(device)) || t.startsWith(ClientIds.eventsTopic(device) + "/")
+                    && noWildcards(t));
             if (!ok) {
                 report("denied", device, "mqtt.topic.denied", "publish to '" + t + "' refused: a device publishes"
-                        + " only to " + base + "events[/SUBFOLDER] and " + base + "state; IoT Core closes the"
-                        + " connection");
+                        + " only to " + ClientIds.eventsTopic(device) + "[/SUBFOLDER] and " + ClientIds.stateTopic(device)
+                        + "; IoT Core closes the connection");
                 timers.execute(() -> {
                     try {
                         server.disconnectClient(clientId);
@@ -357,16 +385,20 @@ public final class LocalBroker implements AutoCloseable {
             }
             String device = deviceOf(clientId);
             String t = topic.toString();
-            String base = "/devices/" + device + "/";
-            String sub = t.startsWith(base + "commands/") ? t.substring((base + "commands/").length()) : null;
-            boolean ok = device != null && (t.equals(base + "config") || t.equals(base + "commands")
-                    || sub != null && sub.indexOf('+') < 0 && (sub.indexOf('#') < 0 || sub.equals("#")
-                    || sub.endsWith("/#") && sub.indexOf('#') == sub.length() - 1));
+            String commands = device == null ? null : "/devices/" + device + "/commands";
+            boolean ok = device != null && (t.equals(ClientIds.configTopic(device)) || t.equals(commands)
+                    || t.equals(ClientIds.commandsTopic(device)) || t.startsWith(commands + "/")
+                    && (noWildcards(t) || t.endsWith("/#") && noWildcards(t.substring(0, t.length() - 2))));
             if (!ok) {
                 report("denied", device, "mqtt.topic.denied", "subscribe to '" + t + "' refused (SUBACK 0x80): a"
-                        + " device subscribes only to " + base + "config and " + base + "commands/#");
+                        + " device subscribes only to " + ClientIds.configTopic(device) + " and "
+                        + ClientIds.commandsTopic(device));
             }
             return ok;
+        }
+
+        private static boolean noWildcards(String topic) {
+            return topic.indexOf('+') < 0 && topic.indexOf('#') < 0;
         }
     }
 

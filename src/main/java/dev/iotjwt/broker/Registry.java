@@ -55,10 +55,7 @@ public record Registry(String project, String region, String registry, Map<Strin
      * registered (the private key itself is never kept).
      */
     public static Device deviceOf(String id, Path keyFile, byte[] config) throws InputException {
-        if (!id.matches("[a-zA-Z][-a-zA-Z0-9._+~%]{2,254}") || id.startsWith("goog")) {
-            throw new InputException("device id '" + id + "' breaks IoT Core's rule: a letter, then 2-254 of letters,"
-                    + " digits and - . _ + ~ %, not starting with 'goog'");
-        }
+        checkId(id, "device id");
         KeyMaterial m = new KeyLoader().read(keyFile, PasswordSource.NONE).get(0);
         java.security.PublicKey pub = KeyLoader.publicKeyOf(m);
         if (pub == null) {
@@ -72,6 +69,14 @@ public record Registry(String project, String region, String registry, Map<Strin
                 : "_PEM");
         Credential c = new Credential(format, new VerifyKey(keyFile.toString(), m.type(), pub, null), null);
         return new Device(id, false, List.of(c), config);
+    }
+
+    /** IoT Core's rule for registry and device ids; an id breaking it could not be a topic level either. */
+    static void checkId(String id, String what) throws InputException {
+        if (!id.matches("[a-zA-Z][-a-zA-Z0-9._+~%]{2,254}") || id.startsWith("goog")) {
+            throw new InputException(what + " '" + id + "' breaks IoT Core's rule: a letter, then 2-254 of letters,"
+                    + " digits and - . _ + ~ %, not starting with 'goog'");
+        }
     }
 
     public String clientIdOf(String device) {
@@ -94,6 +99,7 @@ public record Registry(String project, String region, String registry, Map<Strin
         String project = string(root, "project", source, source);
         String region = root.has("region") ? string(root, "region", source, source) : "us-central1";
         String registry = string(root, "registry", source, source);
+        checkId(registry, source + ": field 'registry', registry id");
         Map<String, Device> devices = new LinkedHashMap<>();
         JsonElement list = root.get("devices");
         if (list == null || !list.isJsonArray()) {
@@ -115,6 +121,7 @@ public record Registry(String project, String region, String registry, Map<Strin
 
     private static Device device(JsonObject d, String where) throws InputException {
         String id = string(d, "id", where, where);
+        checkId(id, where + ": field 'id', device id");
         String at = where + " (device '" + id + "')";
         boolean blocked = d.has("blocked") && d.get("blocked").getAsBoolean();
         List<Credential> credentials = new ArrayList<>();

@@ -153,6 +153,7 @@ final class TlsTap {
         // what the CONNECT said and what the authenticator decided
         private volatile String clientId;
         private volatile int level = -1;
+        private volatile String willTopic;
         private volatile boolean judged;
         private volatile int refusalCode = 5;
         private volatile boolean qos2Refused;
@@ -179,6 +180,11 @@ final class TlsTap {
 
         boolean qos2Refused() {
             return qos2Refused;
+        }
+
+        /** The topic of the Last Will the CONNECT carries, or null when it carries none. */
+        String willTopic() {
+            return willTopic;
         }
 
         /** The authenticator judged this connection; a refusal is answered with {@code connackCode}. */
@@ -300,10 +306,19 @@ final class TlsTap {
                 return;
             }
             level = v[at] & 0xff;
+            int flags = v[at + 1] & 0xff;
             int idLen = (v[at + 4] & 0xff) << 8 | v[at + 5] & 0xff;
             int idStart = at + 6;
             if (v.length >= idStart + idLen) {
                 clientId = new String(v, idStart, idLen, StandardCharsets.UTF_8);
+                int willAt = idStart + idLen;
+                if ((flags & 0x04) != 0) {
+                    int wl = v.length >= willAt + 2 ? (v[willAt] & 0xff) << 8 | v[willAt + 1] & 0xff : -1;
+                    willTopic = wl >= 0 && v.length >= willAt + 2 + wl
+                            ? new String(v, willAt + 2, wl, StandardCharsets.UTF_8) : "(unreadable)";
+                }
+            } else if ((flags & 0x04) != 0) {
+                willTopic = "(unreadable)";
             }
             if (level != 4) {
                 listener.otherProtocol(this);

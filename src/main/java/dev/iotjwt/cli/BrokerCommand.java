@@ -165,9 +165,10 @@ final class BrokerCommand implements Callable<Integer> {
         Registry r;
         if (registryFile != null) {
             if (spec.commandLine().getParseResult().hasMatchedOption("--project")
+                    || spec.commandLine().getParseResult().hasMatchedOption("--region")
                     || spec.commandLine().getParseResult().hasMatchedOption("--registry-id")) {
-                throw new ParameterException(spec.commandLine(), "--project and --registry-id come from the"
-                        + " --registry file; give one or the other");
+                throw new ParameterException(spec.commandLine(), "--project, --region and --registry-id come from"
+                        + " the --registry file; give one or the other");
             }
             r = Registry.load(registryFile);
         } else {

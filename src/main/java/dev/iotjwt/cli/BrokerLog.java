@@ -54,8 +54,7 @@ final class BrokerLog implements BrokerListener {
             b.append(" --ca ").append(broker.pki().caFile().toAbsolutePath());
         }
         String first = r.devices().keySet().iterator().next();
-        b.append(" --client-id ").append(r.clientIdOf(first)).append(" --key ").append(first)
-                .append("_private.pem\n");
+        b.append(" --client-id ").append(r.clientIdOf(first)).append(" --key PRIVATE_KEY.pem\n");
         b.append("stop with Ctrl-C");
         line(log, b.toString());
     }
@@ -66,9 +65,10 @@ final class BrokerLog implements BrokerListener {
 
     @Override
     public void event(Event e) {
+        // client ids and topics come from the network: no control characters reach the log (no forged lines)
         line(log, DateTimeFormatter.ISO_INSTANT.format(e.time().truncatedTo(ChronoUnit.SECONDS)) + " "
-                + e.kind() + " " + (e.device() == null ? "-" : e.device()) + (e.code() == null ? "" : " " + e.code())
-                + ": " + e.detail());
+                + e.kind() + " " + (e.device() == null ? "-" : printable(e.device()))
+                + (e.code() == null ? "" : " " + e.code()) + ": " + printable(e.detail()));
     }
 
     @Override
@@ -84,6 +84,15 @@ final class BrokerLog implements BrokerListener {
             o.addProperty("payloadBase64", m.payloadBase64());
         }
         line(events != null ? events : out, LINE.toJson(o));
+    }
+
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            b.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+        }
+        return b.toString();
     }
 
     private static void line(PrintWriter w, String text) {

@@ -17,8 +17,6 @@ import dev.iotjwt.keys.Fingerprints;
 import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
 import dev.iotjwt.keys.PasswordSource;
-import dev.iotjwt.keys.Pem;
-import dev.iotjwt.keys.SecretFiles;
 import dev.iotjwt.mqtt.ClientIds;
 import dev.iotjwt.tls.CaBundle;
 import dev.iotjwt.tls.TlsSettings;
@@ -29,8 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -92,18 +88,10 @@ public final class Demo {
     }
 
     private Report run(Path dir, Clock clock, Duration timeout) throws InputException {
-        Path privateFile = dir.resolve("demo_device_private.pem");
-        Path publicFile = dir.resolve("demo_device_public.pem");
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(new ECGenParameterSpec("secp256r1"));
-            KeyPair pair = g.generateKeyPair();
-            SecretFiles.create(privateFile, Pem.encode("PRIVATE KEY", pair.getPrivate().getEncoded())
-                    .getBytes(StandardCharsets.US_ASCII));
-            Files.writeString(publicFile, Pem.encode("PUBLIC KEY", pair.getPublic().getEncoded()));
-        } catch (GeneralSecurityException | IOException e) {
-            throw new InputException(null, "cannot make the demo device's key pair: " + e.getMessage(), null, e);
-        }
+        dev.iotjwt.material.KeyGenerator.Generated made = new dev.iotjwt.material.KeyGenerator().generate(
+                dev.iotjwt.material.KeyGenerator.Type.ec, dir, "demo_device", 1, false, clock.instant());
+        Path privateFile = made.privateKey();
+        Path publicFile = made.publicKey();
         KeyMaterial key = new KeyLoader().readPrivateKey(privateFile, PasswordSource.NONE);
         Registry registry = new Registry(PROJECT, REGION, REGISTRY, new LinkedHashMap<>())
                 .with(Registry.deviceOf(DEVICE, publicFile, CONFIG.getBytes(StandardCharsets.UTF_8)));

@@ -48,16 +48,12 @@ final class Signatures {
                 return null;
             }
             byte[] out = new byte[64];
-            copyRight(r.toByteArray(), out, 0);
-            copyRight(s.toByteArray(), out, 32);
+            dev.iotjwt.keys.Bytes.putFixed(r, out, 0, 32);
+            dev.iotjwt.keys.Bytes.putFixed(s, out, 32, 32);
             return out;
         } catch (Der.DerException e) {
             return null;
         }
     }
 
-    private static void copyRight(byte[] value, byte[] out, int offset) {
-        int n = Math.min(value.length, 32);
-        System.arraycopy(value, value.length - n, out, offset + 32 - n, n);
-    }
 }

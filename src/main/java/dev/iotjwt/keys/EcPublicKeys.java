@@ -64,15 +64,9 @@ final class EcPublicKeys {
         int n = (ec.getParams().getCurve().getField().getFieldSize() + 7) / 8;
         byte[] out = new byte[1 + 2 * n];
         out[0] = 0x04;
-        copyRight(ec.getW().getAffineX().toByteArray(), out, 1, n);
-        copyRight(ec.getW().getAffineY().toByteArray(), out, 1 + n, n);
+        Bytes.putFixed(ec.getW().getAffineX(), out, 1, n);
+        Bytes.putFixed(ec.getW().getAffineY(), out, 1 + n, n);
         return out;
-    }
-
-    private static void copyRight(byte[] value, byte[] out, int offset, int width) {
-        int start = Math.max(0, value.length - width);
-        int len = value.length - start;
-        System.arraycopy(value, start, out, offset + width - len, len);
     }
 
     private static PublicKey fromUncompressed(byte[] point, ECParameterSpec params) throws Exception {

@@ -8,7 +8,6 @@ import dev.iotjwt.keys.KeyMaterial.Kind;
 import java.math.BigInteger;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPublicKey;
-import java.util.Arrays;
 
 /**
  * Re-encodes key material into the container a device or a registry wants: PKCS#8, PKCS#1, SEC1,
@@ -156,11 +155,6 @@ public final class KeyConverter {
     }
 
     private static byte[] scalar(ECPrivateKey ec) {
-        int n = (ec.getParams().getCurve().getField().getFieldSize() + 7) / 8;
-        byte[] s = ec.getS().toByteArray();
-        byte[] out = new byte[n];
-        int start = Math.max(0, s.length - n);
-        System.arraycopy(s, start, out, n - (s.length - start), s.length - start);
-        return Arrays.copyOf(out, n);
+        return Bytes.fixed(ec.getS(), (ec.getParams().getCurve().getField().getFieldSize() + 7) / 8);
     }
 }

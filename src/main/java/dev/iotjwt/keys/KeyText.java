@@ -17,7 +17,9 @@ final class KeyText {
     private static final int MIN_BYTES = 24;
     private static final Pattern XXD_LINE = Pattern.compile("^[0-9a-fA-F]{6,8}:\\s+(.*)$");
     private static final Pattern HEXDUMP_C_LINE = Pattern.compile("^[0-9a-fA-F]{6,8}\\s+(.*?)\\s*(\\|.*\\|)?$");
-    private static final Pattern C_HEX = Pattern.compile("0[xX]([0-9a-fA-F]{1,2})");
+    private static final Pattern C_HEX = Pattern.compile("0[xX]([0-9a-fA-F]{1,2})[uU]?");
+    /** A pasted fragment of a C array without its braces: 0x30, 0x77, … */
+    private static final Pattern BARE_C_BYTES = Pattern.compile("(?s)(0[xX][0-9a-fA-F]{1,2}[uU]?\\s*,?\\s*)+");
     private static final Pattern C_STRING_HEX = Pattern.compile("\\\\x([0-9a-fA-F]{2})");
 
     private KeyText() {
@@ -42,10 +44,16 @@ final class KeyText {
         if (t.contains("priv:")) {
             return opensslText(t);
         }
-        if (t.indexOf('{') >= 0 && t.indexOf('}') > t.indexOf('{')) {
+        String first = t.lines().findFirst().orElse("").strip();
+        boolean dumpListing = XXD_LINE.matcher(first).matches()
+                || first.contains("|") && HEXDUMP_C_LINE.matcher(first).matches();
+        if (!dumpListing && t.indexOf('{') >= 0 && t.indexOf('}', t.indexOf('{')) > 0) {
+            return cArray(t.substring(t.indexOf('{') + 1, t.indexOf('}', t.indexOf('{'))));
+        }
+        if (!dumpListing && BARE_C_BYTES.matcher(t).matches()) {
             return cArray(t);
         }
-        if (C_STRING_HEX.matcher(t).find()) {
+        if (!dumpListing && C_STRING_HEX.matcher(t).find()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             Matcher m = C_STRING_HEX.matcher(t);
             while (m.find()) {
@@ -57,11 +65,14 @@ final class KeyText {
         if (dump == null) {
             return null;
         }
+        // openssl's colon-separated hex of 28-33 bytes is a private scalar, whatever its first byte (0x30 included);
+        // bare hex of that length (a SHA-256 fingerprint, say) is not taken for a key
+        if (t.contains(":") && !XXD_LINE.matcher(t.lines().findFirst().orElse("")).matches() && dump.length >= 28
+                && dump.length <= 33) {
+            return scalar(dump, null, null, Encoding.OPENSSL_TEXT);
+        }
         if (dump.length >= 2 && (dump[0] & 0xff) == 0x30) {
             return der(Encoding.HEX, dump, null);
-        }
-        if (dump.length >= 28 && dump.length <= 33) {
-            return scalar(dump, null, null, Encoding.OPENSSL_TEXT);
         }
         return null;
     }
@@ -143,8 +154,7 @@ final class KeyText {
     }
 
     /** Byte tokens between the braces of a C array: 0x30, 48, with comments and casts ignored. */
-    private static Decoded cArray(String t) {
-        String body = t.substring(t.indexOf('{') + 1, t.lastIndexOf('}'));
+    private static Decoded cArray(String body) {
         body = body.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("//[^\\n]*", " ");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (String token : body.split(",")) {

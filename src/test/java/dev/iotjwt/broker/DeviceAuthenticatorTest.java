@@ -159,15 +159,18 @@ class DeviceAuthenticatorTest {
     @Test
     void badRegistryFilesNameTheFileDeviceAndField() throws Exception {
         Path bad = dir.resolve("bad.json");
-        Files.writeString(bad, "{\"project\":\"p\",\"registry\":\"r\",\"devices\":[{\"id\":\"d1\",\"credentials\":"
+        Files.writeString(bad, "{\"project\":\"p\",\"registry\":\"reg\",\"devices\":[{\"id\":\"dev1\",\"credentials\":"
                 + "[{\"publicKey\":{\"format\":\"ES256_PEM\",\"key\":\"" + Files.readString(Fixtures.key(
                 "p256_sec1.pem")).replace("\n", "\\n") + "\"}}]}]}");
         assertThatThrownBy(() -> Registry.load(bad)).isInstanceOf(InputException.class)
-                .hasMessageContaining("bad.json").hasMessageContaining("device 'd1'")
+                .hasMessageContaining("bad.json").hasMessageContaining("device 'dev1'")
                 .hasMessageContaining("publicKey.key").hasMessageContaining("never the private key");
-        Files.writeString(bad, "{\"project\":\"p\",\"registry\":\"r\",\"devices\":[{\"id\":\"d1\",\"credentials\":"
+        Files.writeString(bad, "{\"project\":\"p\",\"registry\":\"reg\",\"devices\":[{\"id\":\"dev1\",\"credentials\":"
                 + "[{\"publicKey\":{\"format\":\"DSA_PEM\",\"key\":\"x\"}}]}]}");
         assertThatThrownBy(() -> Registry.load(bad)).hasMessageContaining("publicKey.format");
+        Files.writeString(bad, "{\"project\":\"p\",\"registry\":\"reg\",\"devices\":[{\"id\":\"+\"}]}");
+        assertThatThrownBy(() -> Registry.load(bad)).hasMessageContaining("devices[0]: field 'id'")
+                .hasMessageContaining("IoT Core's rule");
         Files.writeString(bad, "{\"registry\":\"r\",\"devices\":[]}");
         assertThatThrownBy(() -> Registry.load(bad)).hasMessageContaining("field 'project'");
     }

@@ -348,6 +348,33 @@ class LocalBrokerTest {
     }
 
     @Test
+    void aLastWillIsRefusedSoNoDeviceCanSmuggleIntoAnothersTopics() throws Exception {
+        events.clear();
+        CompletableFuture<String> received = new CompletableFuture<>();
+        MqttClient victim = client(broker, PREFIX + "dev-other", es(NOW, NOW + 600, "my-project"),
+                callback(cause -> { }, (topic, message) -> received.complete(topic)), true);
+        victim.subscribe("/devices/dev-other/commands/#", 1);
+        MqttClient c = new MqttClient("ssl://localhost:" + broker.port(), PREFIX + "dev-ec", new MemoryPersistence());
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        o.setUserName("unused");
+        o.setPassword(es(NOW, NOW + 600, "my-project").toCharArray());
+        o.setWill("/devices/dev-other/commands/reboot", "INJECTED".getBytes(), 1, false);
+        o.setSocketFactory(trusting(broker).getSocketFactory());
+        c.setTimeToWait(5000);
+        assertThatThrownBy(() -> c.connect(o))
+                .isInstanceOfSatisfying(MqttException.class, e -> assertThat(e.getReasonCode()).isEqualTo(5));
+        c.close();
+        BrokerListener.Event e = lastEventFor("dev-ec", "refused");
+        assertThat(e.code()).isEqualTo("mqtt.will");
+        assertThat(e.detail()).contains("/devices/dev-other/commands/reboot");
+        Thread.sleep(300);
+        assertThat(received).isNotDone();
+        victim.disconnect();
+        victim.close();
+    }
+
+    @Test
     void aQos2PublishClosesTheConnectionUndelivered() throws Exception {
         CompletableFuture<Throwable> lost = new CompletableFuture<>();
         MqttClient c = client(broker, PREFIX + "dev-other", es(NOW, NOW + 600, "my-project"),

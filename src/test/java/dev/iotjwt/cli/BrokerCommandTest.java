@@ -127,6 +127,16 @@ class BrokerCommandTest {
     }
 
     @Test
+    void logLinesCannotBeForgedByAClientId() {
+        StringWriter err = new StringWriter();
+        new BrokerLog(new PrintWriter(err), new PrintWriter(new StringWriter()), null).event(
+                new dev.iotjwt.broker.BrokerListener.Event(Fixtures.NOW, "refused", "x\n2026-11-25T10:00:00Z accepted"
+                        + " dev-ec", "clientid.malformed", "client id 'x\r\n' is not ..."));
+        assertThat(err.toString().lines().count()).isEqualTo(1);
+        assertThat(err.toString()).contains("x\\x0a2026");
+    }
+
+    @Test
     void theCaIsReusedOnTheNextStart() throws Exception {
         Map<String, String> env = Map.of("IOTJWT_HOME", home.toString());
         String[] args = {"broker", "--device", "dev-ec=" + Fixtures.key("p256_public.pem"), "--port", "0",
@@ -147,11 +157,11 @@ class BrokerCommandTest {
     @Test
     void badInputsAreRefusedBeforeListening() throws Exception {
         Path bad = home.resolve("bad.json");
-        Files.writeString(bad, "{\"project\":\"p\",\"registry\":\"r\",\"devices\":[{\"id\":\"d1\",\"credentials\":"
+        Files.writeString(bad, "{\"project\":\"p\",\"registry\":\"reg\",\"devices\":[{\"id\":\"dev1\",\"credentials\":"
                 + "[{\"publicKey\":{\"format\":\"ES256_PEM\"}}]}]}");
         CliRun r = CliRun.run("broker", "--registry", bad.toString(), "--state-dir", home.toString());
         assertThat(r.exitCode()).isEqualTo(3);
-        assertThat(r.err()).contains("bad.json").contains("device 'd1'").contains("field 'key'");
+        assertThat(r.err()).contains("bad.json").contains("device 'dev1'").contains("field 'key'");
         assertThat(r.err().lines().count()).isLessThanOrEqualTo(2);
         CliRun none = CliRun.run("broker", "--state-dir", home.toString());
         assertThat(none.exitCode()).isEqualTo(2);

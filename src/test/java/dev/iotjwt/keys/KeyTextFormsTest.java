@@ -92,6 +92,23 @@ class KeyTextFormsTest {
     }
 
     @Test
+    void ambiguousHexIsReadTheWayItWasMeant() throws Exception {
+        String fingerprint = "b8b67e73e6ceae59ad45643fcfa8b3d5388be8d53d9659d57771b8d68f77d4ff";
+        assertThatThrownBy(() -> parse(fingerprint)).isInstanceOf(InputException.class)
+                .hasMessageContaining("text without a PEM block");
+        String scalar30 = "30:" + HexFormat.ofDelimiter(":").formatHex(new byte[30]) + ":01";
+        KeyMaterial m = loader.parse(scalar30.getBytes(StandardCharsets.UTF_8), "pasted", PasswordSource.NONE).get(0);
+        assertThat(m.container()).isEqualTo(Container.RAW_EC_SCALAR);
+        assertThat(((ECPrivateKey) m.privateKey()).getS().toByteArray()[0]).isEqualTo((byte) 0x30);
+        String header = Files.readString(Fixtures.key("p256_sec1_c_array.h"));
+        byte[] expected = KeyLoader.publicKeyOf(read("p256_sec1.pem")).getEncoded();
+        assertThat(parse(header + "\n" + header.replace("p256_sec1_der", "other"))).isEqualTo(expected);
+        String fragment = header.substring(header.indexOf('{') + 1, header.indexOf('}')).strip();
+        assertThat(parse(fragment)).isEqualTo(expected);
+        assertThat(parse(fragment.replace(",", "U,"))).isEqualTo(expected);
+    }
+
+    @Test
     void badTextFormsAreOneLineRefusals() throws Exception {
         String text = Files.readString(Fixtures.key("p256_openssl_text.txt"));
         String otherPub = Files.readString(Fixtures.key("p256_high_openssl11_text.txt"));
