@@ -53,6 +53,7 @@ final class WarmupCommand implements Callable<Integer> {
             run("check", token, "--format", "json");
             run("key", "inspect", ec.toString());
             run("mint", "--key", dir.resolve("missing.pem").toString(), "--project", "warmup");
+            connectOnce(dir, ec);
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -82,6 +83,70 @@ final class WarmupCommand implements Callable<Integer> {
         KeyMaterial m = new KeyLoader().readPrivateKey(from, PasswordSource.NONE);
         KeyConverter.Output o = new KeyConverter().convert(m, target, null);
         Files.writeString(file, Pem.encode(o.pemLabel(), o.der()));
+    }
+
+    /**
+     * One healthy {@code connect} with a publish, against a throwaway TLS server on 127.0.0.1 that answers like a
+     * bridge (CONNACK 0, PUBACK): trains the TLS, trust and Paho classes. Bounded: the server gives up after 10 s.
+     */
+    private void connectOnce(Path dir, Path ec) throws InputException, GeneralSecurityException, IOException {
+        dev.iotjwt.broker.BrokerPki pki = dev.iotjwt.broker.BrokerPki.ensure(dir.resolve("pki"),
+                List.of("localhost"), context.clock());
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        char[] pw = "warmup".toCharArray();
+        ks.setKeyEntry("server", pki.serverKey(), pw, pki.serverChain().toArray(java.security.cert.Certificate[]::new));
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("SunX509");
+        kmf.init(ks, pw);
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        try (javax.net.ssl.SSLServerSocket server = (javax.net.ssl.SSLServerSocket) ctx.getServerSocketFactory()
+                .createServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+            server.setSoTimeout(10_000);
+            Thread t = new Thread(() -> answer(server), "iotjwt-warmup-server");
+            t.setDaemon(true);
+            t.start();
+            run("connect", "--host", "localhost", "--port", String.valueOf(server.getLocalPort()), "--ca",
+                    pki.caFile().toString(), "--client-id", "projects/warmup/locations/us-central1/registries/warmup/"
+                            + "devices/warmup", "--key", ec.toString(), "--publish", "warmup", "--timeout", "5s");
+        }
+    }
+
+    /** Accepts until the listening socket closes: handshakes, and a minimal MQTT 3.1.1 answer to CONNECT, PUBLISH. */
+    private static void answer(javax.net.ssl.SSLServerSocket server) {
+        while (!server.isClosed()) {
+            try (java.net.Socket s = server.accept()) {
+                s.setSoTimeout(5_000);
+                java.io.InputStream in = s.getInputStream();
+                java.io.OutputStream out = s.getOutputStream();
+                while (true) {
+                    int type = in.read();
+                    if (type < 0) {
+                        break;
+                    }
+                    int length = 0;
+                    for (int shift = 0, b; ; shift += 7) {
+                        b = in.read();
+                        length |= (b & 0x7f) << shift;
+                        if (b < 0x80) {
+                            break;
+                        }
+                    }
+                    byte[] body = in.readNBytes(length);
+                    if (type >> 4 == 1) {
+                        out.write(new byte[] {0x20, 0x02, 0x00, 0x00});
+                    } else if (type >> 4 == 3 && (type & 0x06) != 0 && body.length >= 2) {
+                        int topicLength = (body[0] & 0xff) << 8 | body[1] & 0xff;
+                        out.write(new byte[] {0x40, 0x02, body[2 + topicLength], body[3 + topicLength]});
+                    } else if (type >> 4 == 14) {
+                        break;
+                    }
+                    out.flush();
+                }
+            } catch (IOException | RuntimeException e) {
+                // a probe that only handshakes, or the end: next connection
+            }
+        }
     }
 
     /** Runs one command as Main would, output captured; returns its stdout. */

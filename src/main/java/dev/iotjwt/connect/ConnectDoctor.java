@@ -74,6 +74,7 @@ public final class ConnectDoctor {
                 mqtt.close();
             }
         }
+        run.closeProbe();
         String failed = steps.get(steps.size() - 1).id();
         for (String id : ORDER.subList(ORDER.indexOf(failed) + 1, ORDER.size())) {
             steps.add(StepResult.skipped(id, "skipped: the " + failed + " step failed"));
@@ -131,6 +132,26 @@ public final class ConnectDoctor {
 
         Run(ConnectRequest r) {
             this.r = r;
+        }
+
+        /** A PKIX context for a connection of MQTT's own (reconnects); the first one reuses the TLS step's. */
+        private javax.net.ssl.SSLContext verifyingContext() {
+            try {
+                return TlsContexts.create(roots(), r.tls().verifyAt()).context();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+            }
+        }
+
+        /** The TLS step's connection, when MQTT did not take it over (a later step failed or was not run). */
+        void closeProbe() {
+            if (probe != null && probe.socket() != null && !probe.socket().isClosed()) {
+                try {
+                    probe.socket().close();
+                } catch (java.io.IOException e) {
+                    // nothing to tell: the diagnosis is complete
+                }
+            }
         }
 
         private List<X509Certificate> roots() {
@@ -236,7 +257,7 @@ public final class ConnectDoctor {
 
         StepResult tls() {
             long start = System.nanoTime();
-            probe = new TlsProbe().probe(roots(), connected, r.host(), r.tls(), r.timeout());
+            probe = new TlsProbe().probe(roots(), connected, r.host(), r.tls(), r.timeout(), true);
             Map<String, String> facts = new LinkedHashMap<>();
             facts.put("SNI", r.tls().sni() == null ? "none sent" : r.tls().sni());
             if (!r.tls().protocols().isEmpty()) {
@@ -383,15 +404,8 @@ public final class ConnectDoctor {
         StepResult mqtt(PahoConnector connector) {
             long start = System.nanoTime();
             Map<String, String> facts = new LinkedHashMap<>();
-            TlsContexts.Recorded ctx;
-            try {
-                ctx = TlsContexts.create(roots(), r.tls().verifyAt());
-            } catch (GeneralSecurityException e) {
-                return fail("mqtt", start, facts, Finding.error("tls.alert", "cannot set up TLS: " + e.getMessage(),
-                        null));
-            }
-            TunnelSocketFactory tunnel = new TunnelSocketFactory(ctx.context(), connected, r.host(), r.tls(),
-                    r.timeout());
+            TunnelSocketFactory tunnel = new TunnelSocketFactory(this::verifyingContext, connected, r.host(), r.tls(),
+                    r.timeout()).first(probe.socket());
             facts.put("protocol", "MQTT 3.1.1, clean session, user name '" + r.username() + "'");
             PahoConnector.ConnectOutcome o = connector.connect(tunnel, connected, r.clientId(), r.username(),
                     r.token(), r.timeout());
@@ -509,14 +523,8 @@ public final class ConnectDoctor {
         }
 
         private PahoConnector.ConnectOutcome connect(PahoConnector connector, String token) {
-            try {
-                TlsContexts.Recorded ctx = TlsContexts.create(roots(), r.tls().verifyAt());
-                return connector.connect(new TunnelSocketFactory(ctx.context(), connected, r.host(), r.tls(),
-                        r.timeout()), connected, r.clientId(), r.username(), token, r.timeout());
-            } catch (GeneralSecurityException e) {
-                return new PahoConnector.ConnectOutcome(false, -1, Finding.error("tls.alert", "cannot set up TLS: "
-                        + e.getMessage(), null));
-            }
+            return connector.connect(new TunnelSocketFactory(this::verifyingContext, connected, r.host(), r.tls(),
+                    r.timeout()), connected, r.clientId(), r.username(), token, r.timeout());
         }
 
         private static void event(List<String> events, java.time.Clock clock, String what) {

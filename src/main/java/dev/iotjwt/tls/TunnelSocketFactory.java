@@ -19,19 +19,45 @@ import java.time.Duration;
  * included, only ever travel inside this verified TLS connection.
  */
 public final class TunnelSocketFactory extends SocketFactory {
-    private final SSLContext context;
+    private final java.util.function.Supplier<SSLContext> contexts;
+    private SSLContext context;
     private final InetSocketAddress address;
     private final String host;
     private final TlsSettings settings;
     private final Duration timeout;
+    private SSLSocket first;
 
-    public TunnelSocketFactory(SSLContext context, InetSocketAddress address, String host, TlsSettings settings,
+    /** @param contexts makes the verifying context, only when a connection of its own is needed (not for the first) */
+    public TunnelSocketFactory(java.util.function.Supplier<SSLContext> contexts, InetSocketAddress address, String host,
+                               TlsSettings settings,
                                Duration timeout) {
-        this.context = context;
+        this.contexts = contexts;
         this.address = address;
         this.host = host;
         this.settings = settings;
         this.timeout = timeout;
+    }
+
+    /**
+     * The first connect uses this already verified connection (the diagnosis's TLS probe) instead of a second
+     * handshake; later connects (reconnects) open their own.
+     */
+    public TunnelSocketFactory first(SSLSocket verified) {
+        this.first = verified;
+        return this;
+    }
+
+    private synchronized SSLContext context() {
+        if (context == null) {
+            context = contexts.get();
+        }
+        return context;
+    }
+
+    private synchronized SSLSocket takeFirst() {
+        SSLSocket s = first;
+        first = null;
+        return s != null && !s.isClosed() ? s : null;
     }
 
     @Override
@@ -67,7 +93,12 @@ public final class TunnelSocketFactory extends SocketFactory {
 
         @Override
         public void connect(SocketAddress ignored, int timeoutMillis) throws IOException {
-            ssl = TlsSockets.open(context, address, host, settings, timeout);
+            SSLSocket open = takeFirst();
+            try {
+                ssl = open != null ? open : TlsSockets.open(context(), address, host, settings, timeout);
+            } catch (IllegalStateException e) {
+                throw new IOException(e.getMessage(), e);
+            }
         }
 
         @Override
