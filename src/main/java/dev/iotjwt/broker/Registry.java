@@ -88,7 +88,8 @@ public record Registry(String project, String region, String registry, Map<Strin
         String source = file.toString();
         JsonObject root;
         try {
-            JsonElement e = JsonParser.parseString(new String(KeyLoader.readFile(file), StandardCharsets.UTF_8));
+            JsonElement e = JsonParser.parseString(new String(KeyLoader.readFile(file, 256L << 20,
+                    "a registry file"), StandardCharsets.UTF_8));
             if (!e.isJsonObject()) {
                 throw new InputException(source + ": is not a JSON object", "see the registry format in the README");
             }

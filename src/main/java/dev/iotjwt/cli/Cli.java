@@ -29,6 +29,7 @@ public final class Cli {
         m.put("cert", CertCommand.class);
         m.put("broker", BrokerCommand.class);
         m.put("demo", DemoCommand.class);
+        m.put("bench", BenchCommand.class);
         m.put("warmup", WarmupCommand.class);
         return m;
     }

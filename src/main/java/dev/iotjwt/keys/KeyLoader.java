@@ -567,15 +567,20 @@ public final class KeyLoader {
 
     /** Reads a file with checks that name what is wrong: missing, a directory, unreadable, empty, too large. */
     public static byte[] readFile(Path file) throws InputException {
+        return readFile(file, MAX_FILE_BYTES, "a key or certificate file");
+    }
+
+    /** As {@link #readFile(Path)} with another bound, for files that are not keys (a registry of a whole fleet). */
+    public static byte[] readFile(Path file, long maxBytes, String what) throws InputException {
         String source = file.toString();
         try {
             if (Files.isDirectory(file)) {
                 throw new InputException(source + ": is a directory, not a file", "give the path of the file itself");
             }
             long size = Files.size(file);
-            if (size > MAX_FILE_BYTES) {
-                throw new InputException(source + ": is " + size + " bytes, far too large for a key or certificate"
-                        + " file (at most " + MAX_FILE_BYTES + ")", "check the path");
+            if (size > maxBytes) {
+                throw new InputException(source + ": is " + size + " bytes, far too large for " + what
+                        + " (at most " + maxBytes + ")", "check the path");
             }
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {

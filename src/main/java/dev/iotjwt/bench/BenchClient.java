@@ -1,0 +1,146 @@
+package dev.iotjwt.bench;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * One simulated device for the load bench: a blocking TLS socket speaking just enough MQTT 3.1.1 (CONNECT, PUBLISH
+ * QoS 1, DISCONNECT). Unlike Paho (three threads a client) it holds a connection without a thread, so ten thousand
+ * devices fit in one process. Verification is on: host name and chain are checked by the context's trust manager.
+ */
+final class BenchClient implements AutoCloseable {
+    private final SSLSocket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+    private int packetId;
+
+    private BenchClient(SSLSocket socket) throws IOException {
+        this.socket = socket;
+        this.in = new DataInputStream(socket.getInputStream());
+        this.out = socket.getOutputStream();
+    }
+
+    /** TCP, TLS (SNI, HTTPS host name check) and CONNECT; returns the CONNACK code (0 accepted). */
+    static Connected connect(SSLContext ctx, InetSocketAddress address, String host, String clientId, String username,
+                             String password, Duration timeout) throws IOException {
+        Socket raw = new Socket();
+        raw.setTcpNoDelay(true);
+        raw.setSoTimeout((int) timeout.toMillis());
+        raw.connect(address, (int) timeout.toMillis());
+        SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(raw, host, address.getPort(), true);
+        SSLParameters p = s.getSSLParameters();
+        p.setEndpointIdentificationAlgorithm("HTTPS");
+        if (host != null && !host.matches("[0-9.:]+")) {
+            p.setServerNames(java.util.List.of(new SNIHostName(host)));
+        }
+        s.setSSLParameters(p);
+        try {
+            s.startHandshake();
+            BenchClient c = new BenchClient(s);
+            int connack = c.sendConnect(clientId, username, password);
+            s.getSession().invalidate(); // every device makes a full handshake, as devices in the field do
+            return new Connected(c, connack);
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /** A connection and the broker's answer to its CONNECT. */
+    record Connected(BenchClient client, int connack) {
+    }
+
+    private int sendConnect(String clientId, String username, String password) throws IOException {
+        byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
+        byte[] user = username.getBytes(StandardCharsets.UTF_8);
+        byte[] pass = password.getBytes(StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream v = new java.io.ByteArrayOutputStream();
+        v.write(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, (byte) 0xC2, 0, 60});
+        string(v, id);
+        string(v, user);
+        string(v, pass);
+        packet(0x10, v.toByteArray());
+        int type = in.readUnsignedByte();
+        int length = remainingLength();
+        byte[] body = new byte[length];
+        in.readFully(body);
+        if (type != 0x20 || length != 2) {
+            throw new IOException("not a CONNACK: packet type " + (type >> 4));
+        }
+        return body[1] & 0xff;
+    }
+
+    /** PUBLISH with QoS 1 and waits for its PUBACK. */
+    void publish(String topic, byte[] payload) throws IOException {
+        packetId = packetId % 65535 + 1;
+        java.io.ByteArrayOutputStream v = new java.io.ByteArrayOutputStream();
+        string(v, topic.getBytes(StandardCharsets.UTF_8));
+        v.write(packetId >> 8);
+        v.write(packetId & 0xff);
+        v.write(payload);
+        packet(0x32, v.toByteArray());
+        while (true) {
+            int type = in.readUnsignedByte();
+            byte[] body = new byte[remainingLength()];
+            in.readFully(body);
+            if (type == 0x40 && body.length == 2 && ((body[0] & 0xff) << 8 | body[1] & 0xff) == packetId) {
+                return;
+            }
+        }
+    }
+
+    private void packet(int type, byte[] body) throws IOException {
+        java.io.ByteArrayOutputStream p = new java.io.ByteArrayOutputStream(body.length + 5);
+        p.write(type);
+        int n = body.length;
+        do {
+            int b = n % 128;
+            n /= 128;
+            p.write(n > 0 ? b | 0x80 : b);
+        } while (n > 0);
+        p.write(body);
+        out.write(p.toByteArray());
+        out.flush();
+    }
+
+    private int remainingLength() throws IOException {
+        int value = 0;
+        for (int shift = 0; shift < 28; shift += 7) {
+            int b = in.readUnsignedByte();
+            value |= (b & 0x7f) << shift;
+            if ((b & 0x80) == 0) {
+                return value;
+            }
+        }
+        throw new IOException("malformed remaining length");
+    }
+
+    private static void string(java.io.ByteArrayOutputStream v, byte[] s) {
+        v.write(s.length >> 8);
+        v.write(s.length & 0xff);
+        v.writeBytes(s);
+    }
+
+    @Override
+    public void close() {
+        try {
+            packet(0xE0, new byte[0]);
+        } catch (IOException e) {
+            // closing anyway
+        }
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closed
+        }
+    }
+}
