@@ -2,6 +2,7 @@
 # The same 'iotjwt bench' load against 'iotjwt broker' (a JWT verified per connection) and against mosquitto with TLS
 # and a password file, in one run: connects per second, connect latency, resident memory with every device held.
 # Usage: bench/broker.sh [DEVICES] [CONCURRENCY]     (default 10000 devices, concurrency 32)
+# Resident memory is read from /proc halfway through the hold, with every device connected.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 devices="${1:-10000}"
@@ -27,10 +28,15 @@ hold=20
 broker=$!
 trap 'kill $broker ${mosq:-} 2>/dev/null || true' EXIT
 wait_port 18890
+warm=$(( devices < 3000 ? devices : 3000 ))
+# a first pass warms the JIT (the JVM compiles the handshake path during the first seconds); then the measured pass
+./iotjwt bench --keys "$work/fleet" --port 18890 --ca "$work/pki/ca.pem" --concurrency "$concurrency" \
+  --devices "$warm" --duration 0s >/dev/null || true
 ./iotjwt bench --keys "$work/fleet" --port 18890 --ca "$work/pki/ca.pem" --concurrency "$concurrency" \
   --duration "${hold}s" --format json > "$work/iotjwt.json" &
 bench=$!
 sleep $((hold / 2)); iot_rss=$(rss $broker) || iot_rss="?"
+iot_heap=$(jcmd $broker GC.heap_info 2>/dev/null | awk '/total/ {for (i=1;i<=NF;i++) if ($i=="used") {print int($(i+1)/1024) "M"; exit}}') || true
 wait $bench || true
 kill $broker; wait $broker 2>/dev/null || true
 # 2. mosquitto with TLS, the same certificates, a password file
@@ -51,12 +57,16 @@ mosquitto -c "$work/mosquitto.conf" >"$work/mosquitto.log" 2>&1 &
 mosq=$!
 wait_port 18891
 BENCH_PW=bench-secret ./iotjwt bench --keys "$work/fleet" --port 18891 --ca "$work/pki/ca.pem" \
+  --concurrency "$concurrency" --devices "$warm" --duration 0s --password-env BENCH_PW >/dev/null || true
+BENCH_PW=bench-secret ./iotjwt bench --keys "$work/fleet" --port 18891 --ca "$work/pki/ca.pem" \
   --concurrency "$concurrency" --duration "${hold}s" --password-env BENCH_PW --format json > "$work/mosquitto.json" &
 bench=$!
 sleep $((hold / 2)); mq_rss=$(rss $mosq) || mq_rss="?"
 wait $bench || true
 echo "machine: $(uname -m), $(nproc) cores; $(java -version 2>&1 | head -1); $(mosquitto -h | head -1)"
-echo "$devices devices, concurrency $concurrency, every connection held ${hold} s; each device a full TLS handshake"
+echo "$devices devices, concurrency $concurrency, every connection held ${hold} s; each device a full TLS handshake;"
+echo "a first pass of $warm connects warms each broker up; the bench client shares the machine's cores"
+echo "iotjwt broker's Java heap in use with every device connected: ${iot_heap:-?}"
 /usr/bin/python3 - "$work" "$iot_rss" "$mq_rss" <<'PY'
 import json, sys
 work, iot_rss, mq_rss = sys.argv[1], sys.argv[2], sys.argv[3]

@@ -114,6 +114,8 @@ final class BrokerCommand implements Callable<Integer> {
         if (stopAfter != null && (stopAfter.isNegative() || stopAfter.isZero())) {
             throw new ParameterException(spec.commandLine(), "--stop-after must be positive");
         }
+        // native crypto first, before any key is made: the registry's keys and the server key then live in it
+        String crypto = dev.iotjwt.jwt.SigningProviders.installForProcess();
         Registry registry = registry();
         if (registry.devices().isEmpty()) {
             throw new ParameterException(spec.commandLine(), "no devices: give --registry FILE or --device"
@@ -140,7 +142,7 @@ final class BrokerCommand implements Callable<Integer> {
             log.stopped("stopped (signal)");
         }, "iotjwt-broker-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        log.started(broker, state.equals(Profile.localStateDir(context.env())));
+        log.started(broker, state.equals(Profile.localStateDir(context.env())), crypto);
         try {
             if (stopAfter != null) {
                 stop.await(stopAfter.toMillis(), TimeUnit.MILLISECONDS);

@@ -28,7 +28,7 @@ final class BrokerLog implements BrokerListener {
         this.events = events;
     }
 
-    void started(LocalBroker broker, boolean defaultState) {
+    void started(LocalBroker broker, boolean defaultState, String crypto) {
         Registry r = broker.registry();
         String bind = broker.settings().bind();
         StringBuilder b = new StringBuilder();
@@ -46,6 +46,7 @@ final class BrokerLog implements BrokerListener {
                 .append(dev.iotjwt.time.Times.human(broker.settings().skew())).append(" skew, lifetime <= 24 h,")
                 .append(" refusals answered with CONNACK 5").append(broker.settings().strict()
                         ? "; --strict: padding and non-canonical encodings refused" : "").append('\n');
+        b.append("  crypto    ").append(crypto).append('\n');
         b.append("connect a device:\n  iotjwt connect --profile local");
         if (broker.port() != 8883) {
             b.append(" --port ").append(broker.port());

@@ -35,6 +35,21 @@ public final class SigningProviders {
         }
     }
 
+    /**
+     * Makes the native provider the first JCA provider of this process, so that TLS (JSSE's ECDHE, ECDSA, AES-GCM)
+     * and token verification use it too: for the long-running broker. Returns what was done.
+     */
+    public static String installForProcess() {
+        SigningProviders p = probe();
+        if (p.native_ == null) {
+            return "the JDK's providers (the native provider did not load: " + p.nativeProblem + ")";
+        }
+        if (java.security.Security.getProvider(p.native_.getName()) == null) {
+            java.security.Security.insertProviderAt(p.native_, 1);
+        }
+        return p.native_.getName() + " " + p.native_.getVersionStr() + " (AWS-LC, native), first provider";
+    }
+
     /** The provider to sign with for {@code alg}, or null for the JDK's default. */
     public synchronized Provider forAlg(JwtAlg alg) {
         if (native_ != null) {
