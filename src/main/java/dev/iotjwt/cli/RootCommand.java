@@ -7,7 +7,8 @@ import picocli.CommandLine.ScopeType;
 
 /** {@code iotjwt}: the root; every job is a subcommand. */
 @Command(name = "iotjwt", mixinStandardHelpOptions = true, versionProvider = RootCommand.Version.class,
-        description = {"Mint, check and connect with IoT-Core-style device JWTs over MQTT/TLS."},
+        description = {"Mint, check and connect with IoT-Core-style device JWTs over MQTT/TLS; inspect and convert keys"
+                + " and certificates; run a local IoT-Core-compatible broker."},
         footer = {"%nRun 'iotjwt COMMAND --help' for a command's options."})
 public final class RootCommand implements Runnable {
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
