@@ -83,52 +83,26 @@ final class KeyText {
 
     /** {@code openssl ec -noout -text}: "priv:" hex lines, "pub:" hex lines, "ASN1 OID: prime256v1". */
     private static Decoded opensslText(String t) {
-        byte[] priv = null;
-        byte[] pub = null;
+        java.util.Map<String, StringBuilder> sections = new java.util.HashMap<>();
         String curve = null;
         StringBuilder hex = null;
-        String section = null;
         for (String raw : t.split("\\R")) {
             String line = raw.strip();
             if (line.startsWith("priv:") || line.startsWith("pub:")) {
-                if (section != null) {
-                    byte[] b = hexPairs(hex.toString());
-                    if (section.equals("priv")) {
-                        priv = b;
-                    } else {
-                        pub = b;
-                    }
-                }
-                section = line.startsWith("priv:") ? "priv" : "pub";
                 hex = new StringBuilder(line.substring(line.indexOf(':') + 1));
-                continue;
-            }
-            if (section != null && line.matches("[0-9a-fA-F]{2}(:[0-9a-fA-F]{2})*:?")) {
+                sections.put(line.substring(0, line.indexOf(':')), hex);
+            } else if (hex != null && line.matches("[0-9a-fA-F]{2}(:[0-9a-fA-F]{2})*:?")) {
                 hex.append(line).append(line.endsWith(":") ? "" : ":");
-                continue;
-            }
-            if (section != null) {
-                byte[] b = hexPairs(hex.toString());
-                if (section.equals("priv")) {
-                    priv = b;
-                } else {
-                    pub = b;
-                }
-                section = null;
-            }
-            if (line.startsWith("ASN1 OID:") || line.startsWith("NIST CURVE:")) {
-                String name = line.substring(line.indexOf(':') + 1).strip();
-                curve = curve == null || line.startsWith("ASN1 OID:") ? name : curve;
-            }
-        }
-        if (section != null) {
-            byte[] b = hexPairs(hex.toString());
-            if (section.equals("priv")) {
-                priv = b;
             } else {
-                pub = b;
+                hex = null;
+                if (line.startsWith("ASN1 OID:") || line.startsWith("NIST CURVE:")) {
+                    String name = line.substring(line.indexOf(':') + 1).strip();
+                    curve = curve == null || line.startsWith("ASN1 OID:") ? name : curve;
+                }
             }
         }
+        byte[] priv = sections.containsKey("priv") ? hexPairs(sections.get("priv").toString()) : null;
+        byte[] pub = sections.containsKey("pub") ? hexPairs(sections.get("pub").toString()) : null;
         if (priv == null || priv.length == 0) {
             return null;
         }
