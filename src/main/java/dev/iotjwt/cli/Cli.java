@@ -49,15 +49,18 @@ public final class Cli {
     public static CommandLine create(CliContext context, String[] args) {
         CommandLine cl = new CommandLine(RootCommand.class, new Factory(context));
         String named = null;
+        boolean help = false;
         for (String a : args) {
             if (!a.startsWith("-")) {
                 named = a;
                 break;
             }
+            help |= a.equals("-h") || a.equals("--help");
         }
-        boolean versionOnly = named == null && args.length > 0 && java.util.Arrays.stream(args).allMatch(
+        boolean versionOnly = named == null && java.util.Arrays.stream(args).anyMatch(
+                a -> a.equals("-V") || a.equals("--version")) && java.util.Arrays.stream(args).allMatch(
                 a -> a.equals("-V") || a.equals("--version") || a.equals("--verbose"));
-        if (named != null && COMMANDS.containsKey(named)) {
+        if (named != null && COMMANDS.containsKey(named) && !help) {
             cl.addSubcommand(named, new CommandLine(COMMANDS.get(named), new Factory(context)));
         } else if (!versionOnly) {
             for (Map.Entry<String, Class<?>> e : COMMANDS.entrySet()) {

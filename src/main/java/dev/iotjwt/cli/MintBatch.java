@@ -34,9 +34,9 @@ final class MintBatch {
 
     int run(String file, String project, JwtAlg alg, Duration ttl, boolean allowLongTtl, Instant iat, Integer threads,
             boolean json, PasswordSource passwords, Path key, List<String> claims) throws InputException {
-        if (key != null || !claims.isEmpty() || alg != null) {
-            throw new ParameterException(spec.commandLine(), "--batch takes keys and algorithms from its lines; --key,"
-                    + " --alg and --claim go with a single mint");
+        if (key != null || !claims.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--batch takes the keys from its lines; --key and --claim"
+                    + " go with a single mint");
         }
         if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MintCommand.MAX_TTL) > 0 && !allowLongTtl) {
             throw new ParameterException(spec.commandLine(), "--ttl must be positive and at most 24h");
@@ -49,9 +49,13 @@ final class MintBatch {
         try (BufferedReader in = file.equals("-") ? new BufferedReader(new InputStreamReader(context.stdin().get(),
                 StandardCharsets.UTF_8)) : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
             Path base = file.equals("-") ? null : Path.of(file).toAbsolutePath().getParent();
-            devices = BatchMinter.parse(in, base, project);
+            devices = BatchMinter.parse(in, base, new BatchMinter.Defaults(project, alg, allowLongTtl));
         } catch (IOException e) {
             throw new InputException("--batch " + file + ": cannot read: " + e.getMessage());
+        }
+        if (devices.isEmpty()) {
+            throw new InputException("--batch " + file + ": holds no device lines", "one device a line: device,key,"
+                    + "project (or JSON lines)");
         }
         // one write per 64 KiB, not per token: the command line's writer flushes at every println
         PrintWriter out = new PrintWriter(new java.io.BufferedWriter(spec.commandLine().getOut(), 1 << 16), false);

@@ -74,8 +74,24 @@ public final class BatchMinter {
         return providers.describe();
     }
 
-    /** Reads the batch: {@code id,key,project[,alg[,ttl]]} (a header line may name the columns) or JSON lines. */
-    public static List<Device> parse(BufferedReader in, Path baseDir, String defaultProject) throws InputException {
+    /**
+     * What lines may leave out.
+     *
+     * @param project      the aud for lines without a project, or null
+     * @param alg          the algorithm for lines without one, or null for the key's own
+     * @param allowLongTtl whether a line's ttl may exceed IoT Core's 24 h
+     */
+    public record Defaults(String project, JwtAlg alg, boolean allowLongTtl) {
+    }
+
+    private static final java.util.Set<String> COLUMNS = java.util.Set.of("device", "id", "key", "project", "alg",
+            "ttl");
+
+    /**
+     * Reads the batch: CSV ({@code device,key,project[,alg[,ttl]]}; RFC 4180 quoting; a first line naming columns is
+     * a header; a UTF-8 byte-order mark is skipped) or JSON lines. Every problem of a line becomes that device's error.
+     */
+    public static List<Device> parse(BufferedReader in, Path baseDir, Defaults defaults) throws InputException {
         List<Device> out = new ArrayList<>();
         String[] columns = {"device", "key", "project", "alg", "ttl"};
         int n = 0;
@@ -83,18 +99,20 @@ public final class BatchMinter {
         try {
             for (String raw = in.readLine(); raw != null; raw = in.readLine()) {
                 n++;
-                String line = raw.strip();
+                String line = (n == 1 && raw.startsWith("\uFEFF") ? raw.substring(1) : raw).strip();
                 if (line.isEmpty() || line.startsWith("#")) {
                     continue;
                 }
                 if (line.startsWith("{")) {
                     headerAllowed = false;
-                    out.add(json(n, line, baseDir, defaultProject));
+                    out.add(json(n, line, baseDir, defaults));
                     continue;
                 }
-                String[] f = line.split(",", -1);
-                for (int i = 0; i < f.length; i++) {
-                    f[i] = unquote(f[i].strip());
+                String[] f = csv(line);
+                if (f == null) {
+                    out.add(bad(n, null, "line " + n + ": an unterminated quote"));
+                    headerAllowed = false;
+                    continue;
                 }
                 boolean first = headerAllowed;
                 headerAllowed = false;
@@ -111,7 +129,7 @@ public final class BatchMinter {
                     v.put(columns[i], f[i]);
                 }
                 out.add(device(n, v.get("device"), v.get("key"), v.get("project"), v.get("alg"), v.get("ttl"),
-                        baseDir, defaultProject));
+                        baseDir, defaults));
             }
         } catch (IOException e) {
             throw new InputException("cannot read the batch: " + e.getMessage());
@@ -119,16 +137,54 @@ public final class BatchMinter {
         return out;
     }
 
-    private static String unquote(String s) {
-        return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
+    /** One CSV record (RFC 4180: fields may be quoted, "" is a quote inside quotes), or null when a quote is open. */
+    static String[] csv(String line) {
+        List<String> fields = new ArrayList<>();
+        StringBuilder f = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    f.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    f.append(c);
+                }
+            } else if (c == '"' && f.toString().isBlank()) {
+                quoted = true;
+                f.setLength(0);
+            } else if (c == ',') {
+                fields.add(f.toString().strip());
+                f.setLength(0);
+            } else {
+                f.append(c);
+            }
+        }
+        if (quoted) {
+            return null;
+        }
+        fields.add(f.toString().strip());
+        return fields.toArray(String[]::new);
     }
 
+    /** A first line is a header when it names a known column and names no unknown one. */
     private static boolean isHeader(String[] f) {
-        return f.length >= 2 && (f[0].equalsIgnoreCase("device") || f[0].equalsIgnoreCase("id"))
-                && f[1].equalsIgnoreCase("key");
+        boolean known = false;
+        for (String cell : f) {
+            String c = cell.toLowerCase(Locale.ROOT);
+            if (COLUMNS.contains(c)) {
+                known = true;
+            } else if (!c.isEmpty()) {
+                return false;
+            }
+        }
+        return known;
     }
 
-    private static Device json(int n, String line, Path baseDir, String defaultProject) {
+    private static Device json(int n, String line, Path baseDir, Defaults defaults) {
         try {
             JsonElement e = JsonParser.parseString(line);
             if (!e.isJsonObject()) {
@@ -136,7 +192,7 @@ public final class BatchMinter {
             }
             JsonObject o = e.getAsJsonObject();
             return device(n, str(o, "device", str(o, "id", null)), str(o, "key", null), str(o, "project", null),
-                    str(o, "alg", null), str(o, "ttl", null), baseDir, defaultProject);
+                    str(o, "alg", null), str(o, "ttl", null), baseDir, defaults);
         } catch (RuntimeException ex) {
             return bad(n, null, "line " + n + " is not valid JSON");
         }
@@ -148,18 +204,22 @@ public final class BatchMinter {
     }
 
     private static Device device(int n, String id, String key, String project, String alg, String ttl, Path baseDir,
-                                 String defaultProject) {
+                                 Defaults defaults) {
         if (id == null || id.isBlank()) {
             return bad(n, null, "line " + n + " has no device id");
+        }
+        if (!id.codePoints().allMatch(c -> c > 0x20 && c != 0x7f)) {
+            return bad(n, null, "line " + n + ": the device id has a space or control character; output lines are"
+                    + " 'DEVICE TOKEN'");
         }
         if (key == null || key.isBlank()) {
             return bad(n, id, "line " + n + " has no key file");
         }
-        String aud = project == null || project.isBlank() ? defaultProject : project;
+        String aud = project == null || project.isBlank() ? defaults.project() : project;
         if (aud == null) {
             return bad(n, id, "line " + n + " has no project (and no --project was given)");
         }
-        JwtAlg a = null;
+        JwtAlg a = defaults.alg();
         if (alg != null && !alg.isBlank()) {
             try {
                 a = JwtAlg.valueOf(alg.toUpperCase(Locale.ROOT));
@@ -174,11 +234,16 @@ public final class BatchMinter {
             } catch (IllegalArgumentException e) {
                 return bad(n, id, "line " + n + ": ttl '" + ttl + "': " + e.getMessage());
             }
-            if (t.isNegative() || t.isZero() || t.compareTo(Duration.ofHours(24)) > 0) {
+            if (t.isNegative() || t.isZero() || t.compareTo(Duration.ofHours(24)) > 0 && !defaults.allowLongTtl()) {
                 return bad(n, id, "line " + n + ": ttl '" + ttl + "' is not between 1 s and IoT Core's 24 h");
             }
         }
-        Path p = Path.of(key);
+        Path p;
+        try {
+            p = Path.of(key);
+        } catch (java.nio.file.InvalidPathException e) {
+            return bad(n, id, "line " + n + ": the key path is not a file name: " + e.getReason());
+        }
         return new Device(n, id, baseDir != null && !p.isAbsolute() ? baseDir.resolve(p) : p, aud, a, t, null);
     }
 
@@ -259,24 +324,20 @@ public final class BatchMinter {
         }
     }
 
-    /** The key of a file, read and translated once; a file that fails fails every device that names it. */
-    private Signer signer(Path file, PasswordSource passwords) throws InputException, GeneralSecurityException {
+    /** The key of a file, read and translated once (other threads wait); a file that fails fails every device. */
+    private Signer signer(Path file, PasswordSource passwords) throws InputException {
         String k = file.toAbsolutePath().normalize().toString();
-        Object cached = keys.get(k);
-        if (cached == null) {
-            Object made;
+        Object cached = keys.computeIfAbsent(k, x -> {
             try {
                 KeyMaterial m = new KeyLoader().readPrivateKey(file, passwords);
                 JwtAlg alg = JwtAlg.forKey(m.type(), file.toString());
-                made = new Signer(providers.translate(m.privateKey(), alg), alg, m);
+                return new Signer(providers.translate(m.privateKey(), alg), alg, m);
             } catch (InputException e) {
-                made = e;
+                return e;
+            } catch (GeneralSecurityException e) {
+                return new InputException(file + ": cannot prepare the key for signing: " + e.getMessage());
             }
-            cached = keys.putIfAbsent(k, made);
-            if (cached == null) {
-                cached = made;
-            }
-        }
+        });
         if (cached instanceof InputException e) {
             throw e;
         }

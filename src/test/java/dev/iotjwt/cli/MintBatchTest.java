@@ -86,9 +86,34 @@ class MintBatchTest {
                 .containsExactly("default-project");
         assertThat(out.get(3).get("error").getAsString()).contains("RS256 needs an RSA key");
         assertThat(out.get(4).get("error").getAsString()).contains("24 h");
-        assertThat(out.get(5).get("error").getAsString()).contains("line 6 has no key file");
+        assertThat(out.get(5).get("error").getAsString()).contains("line 6").contains("space or control character");
         assertThat(out.get(6).get("error").getAsString()).contains("2048");
         assertThat(r.out()).doesNotContain("PRIVATE KEY");
+    }
+
+    @Test
+    void csvAsSpreadsheetsWriteIt() throws Exception {
+        keys();
+        Path batch = dir.resolve("excel.csv");
+        Files.writeString(batch, "\uFEFFkey,device,project\n"
+                + "\"keys/ec.pem\",\"dev,1\",p\n"
+                + "keys/ec.pem,\"say \"\"hi\"\"\",p\n"
+                + "keys/ec.pem,bad id,p\n"
+                + "keys/rsa.pem,dev-rsa,p\n"
+                + "\"keys/ec.pem,dev-open,p\n");
+        CliRun r = CliRun.run("mint", "--batch", batch.toString(), "--alg", "ES256");
+        assertThat(r.exitCode()).isEqualTo(1);
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(5);
+        assertThat(lines.get(0)).startsWith("dev,1 eyJ");
+        assertThat(lines.get(1)).startsWith("line 3 error:").contains("space or control character");
+        assertThat(lines.get(2)).startsWith("line 4 error:").contains("space or control character");
+        assertThat(lines.get(3)).startsWith("dev-rsa error:").contains("ES256 needs an EC P-256 key");
+        assertThat(lines.get(4)).contains("unterminated quote");
+        CliRun empty = CliRun.run("mint", "--batch", Files.writeString(dir.resolve("e.csv"), "# nothing\n")
+                .toString());
+        assertThat(empty.exitCode()).isEqualTo(3);
+        assertThat(empty.err()).contains("holds no device lines");
     }
 
     @Test
