@@ -2,15 +2,15 @@
 # The same 'iotjwt bench' load against 'iotjwt broker' (a JWT verified per connection) and against mosquitto with TLS
 # and a password file, in one run: connects per second, connect latency, resident memory with every device held.
 # Usage: bench/broker.sh [DEVICES] [CONCURRENCY]     (default 10000 devices, concurrency 32)
-# Resident memory is read from /proc halfway through the hold, with every device connected.
+# Resident memory is read from /proc once every device is connected (after a full GC for the Java heap figure).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 devices="${1:-10000}"
 concurrency="${2:-32}"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-if ! command -v mosquitto >/dev/null || ! command -v mosquitto_passwd >/dev/null; then
+if ! command -v mosquitto >/dev/null || ! command -v mosquitto_passwd >/dev/null || [ ! -x /usr/bin/python3 ]; then
   s=""; [ "$(id -u)" = 0 ] || s=sudo
-  $s apt-get update -qq && $s apt-get install -y -qq mosquitto mosquitto-clients >/dev/null
+  $s apt-get update -qq && $s apt-get install -y -qq mosquitto mosquitto-clients python3 >/dev/null
 fi
 work="$(pwd)/target/bench-broker"
 mkdir -p "$work"
@@ -21,7 +21,13 @@ if [ ! -f "$work/fleet/registry.json" ] || [ "$(grep -o '"id":"bench-' "$work/fl
 fi
 rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 wait_port() { for _ in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-hold=20
+hold=30
+wait_connected() {   # LOG PATTERN COUNT: until the log shows COUNT connections (bounded by the hold)
+  for _ in $(seq $((hold * 10))); do
+    [ "$(grep -c "$2" "$1" 2>/dev/null || true)" -ge "$3" ] && { sleep 1; return 0; }
+    sleep 0.1
+  done
+}
 # 1. iotjwt broker
 ./iotjwt broker --registry "$work/fleet/registry.json" --state-dir "$work/pki" --port 18890 --stop-after 600s \
   >/dev/null 2>"$work/iotjwt-broker.log" &
@@ -35,7 +41,10 @@ warm=$(( devices < 3000 ? devices : 3000 ))
 ./iotjwt bench --keys "$work/fleet" --port 18890 --ca "$work/pki/ca.pem" --concurrency "$concurrency" \
   --duration "${hold}s" --format json > "$work/iotjwt.json" &
 bench=$!
-sleep $((hold / 2)); iot_rss=$(rss $broker) || iot_rss="?"
+# memory is read once every device of the measured pass is connected (the broker logs each acceptance)
+wait_connected "$work/iotjwt-broker.log" "accepted bench-" $((warm + devices))
+jcmd $broker GC.run >/dev/null 2>&1 || true
+iot_rss=$(rss $broker) || iot_rss="?"
 iot_heap=$(jcmd $broker GC.heap_info 2>/dev/null | awk '/total/ {for (i=1;i<=NF;i++) if ($i=="used") {print int($(i+1)/1024) "M"; exit}}') || true
 wait $bench || true
 kill $broker; wait $broker 2>/dev/null || true
@@ -61,7 +70,8 @@ BENCH_PW=bench-secret ./iotjwt bench --keys "$work/fleet" --port 18891 --ca "$wo
 BENCH_PW=bench-secret ./iotjwt bench --keys "$work/fleet" --port 18891 --ca "$work/pki/ca.pem" \
   --concurrency "$concurrency" --duration "${hold}s" --password-env BENCH_PW --format json > "$work/mosquitto.json" &
 bench=$!
-sleep $((hold / 2)); mq_rss=$(rss $mosq) || mq_rss="?"
+wait_connected "$work/mosquitto.log" "New client connected" $((warm + devices))
+mq_rss=$(rss $mosq) || mq_rss="?"
 wait $bench || true
 echo "machine: $(uname -m), $(nproc) cores; $(java -version 2>&1 | head -1); $(mosquitto -h | head -1)"
 echo "$devices devices, concurrency $concurrency, every connection held ${hold} s; each device a full TLS handshake;"

@@ -5,9 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-11}"
-if ! command -v mosquitto >/dev/null || ! command -v mosquitto_pub >/dev/null; then
+if ! command -v mosquitto >/dev/null || ! command -v mosquitto_pub >/dev/null || [ ! -x /usr/bin/python3 ]; then
   s=""; [ "$(id -u)" = 0 ] || s=sudo
-  $s apt-get update -qq && $s apt-get install -y -qq mosquitto mosquitto-clients >/dev/null
+  $s apt-get update -qq && $s apt-get install -y -qq mosquitto mosquitto-clients python3 >/dev/null
 fi
 work="$(pwd)/target/bench-connect"
 mkdir -p "$work"

@@ -6,7 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 devices="${1:-10000}"
 cores="$(nproc)"
-command -v openssl >/dev/null || { s=""; [ "$(id -u)" = 0 ] || s=sudo; $s apt-get install -y -qq openssl >/dev/null; }
+if ! command -v openssl >/dev/null || [ ! -x /usr/bin/python3 ]; then
+  s=""; [ "$(id -u)" = 0 ] || s=sudo
+  $s apt-get update -qq && $s apt-get install -y -qq openssl python3 >/dev/null
+fi
 work="target/bench-mint"
 mkdir -p "$work/keys"
 if [ ! -f "$work/keys/ec_99.pem" ]; then
@@ -31,7 +34,7 @@ run() {   # prints tokens/s of the whole process (start-up included) and the min
   end=$(date +%s%N)
   local ok; ok=$(grep -c ' eyJ' "$work/out.txt")
   [ "$ok" = "$devices" ] || { echo "only $ok of $devices minted" >&2; head -3 "$work/out.txt" >&2; exit 1; }
-  python3 -c "import re,sys; s=open('$work/summary.txt').read(); m=re.search(r'\(([0-9]+) tokens/s', s); \
+  /usr/bin/python3 -c "import re,sys; s=open('$work/summary.txt').read(); m=re.search(r'\(([0-9]+) tokens/s', s); \
 print(f'{$devices/(($end-$start)/1e9):.0f} {m.group(1)}')"
 }
 read -r rs_wall rs_mint < <(run "$work/rsa.csv")
@@ -43,7 +46,7 @@ ec_ssl="$(awk '/ecdsa \(nistp256\)/ {print $(NF-1)}' <<<"$speed")"
 echo "machine: $(uname -m), $cores cores; $(java -version 2>&1 | head -1); $(openssl version | cut -d' ' -f1-2)"
 echo "iotjwt $provider"
 printf "%-8s %10s %14s %18s %10s\n" alg "openssl/s" "iotjwt mint/s" "iotjwt process/s" "ratio"
-python3 - "$rsa_ssl" "$rs_mint" "$rs_wall" "$ec_ssl" "$es_mint" "$es_wall" <<'PY'
+/usr/bin/python3 - "$rsa_ssl" "$rs_mint" "$rs_wall" "$ec_ssl" "$es_mint" "$es_wall" <<'PY'
 import sys
 a = list(map(float, sys.argv[1:]))
 for name, ssl, mint, wall in (("RS256", a[0], a[1], a[2]), ("ES256", a[3], a[4], a[5])):

@@ -4,12 +4,9 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -29,22 +26,17 @@ final class BenchClient implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
-    /** TCP, TLS (SNI, HTTPS host name check) and CONNECT; returns the CONNACK code (0 accepted). */
+    /**
+     * TCP, TLS (SNI, HTTPS host name check, an overall handshake deadline: the tool's own TlsSockets) and CONNECT with
+     * keep-alive 0 (a held connection sends nothing); returns the CONNACK code (0 accepted).
+     */
     static Connected connect(SSLContext ctx, InetSocketAddress address, String host, String clientId, String username,
-                             String password, Duration timeout) throws IOException {
-        Socket raw = new Socket();
-        raw.setTcpNoDelay(true);
-        raw.setSoTimeout((int) timeout.toMillis());
-        raw.connect(address, (int) timeout.toMillis());
-        SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(raw, host, address.getPort(), true);
-        SSLParameters p = s.getSSLParameters();
-        p.setEndpointIdentificationAlgorithm("HTTPS");
-        if (host != null && !host.matches("[0-9.:]+")) {
-            p.setServerNames(java.util.List.of(new SNIHostName(host)));
-        }
-        s.setSSLParameters(p);
+                             String password, Duration timeout, java.time.Instant now) throws IOException {
+        dev.iotjwt.tls.TlsSettings tls = new dev.iotjwt.tls.TlsSettings(
+                dev.iotjwt.tls.TlsSockets.sniAllowed(host) ? host : null, java.util.List.of(), java.util.List.of(),
+                java.util.List.of(), java.util.List.of(), now);
+        SSLSocket s = dev.iotjwt.tls.TlsSockets.open(ctx, address, host, tls, timeout);
         try {
-            s.startHandshake();
             BenchClient c = new BenchClient(s);
             int connack = c.sendConnect(clientId, username, password);
             s.getSession().invalidate(); // every device makes a full handshake, as devices in the field do
@@ -52,6 +44,23 @@ final class BenchClient implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
+        }
+    }
+
+    /** PINGREQ → PINGRESP within the socket's timeout: whether the broker still holds this connection. */
+    boolean alive() {
+        try {
+            packet(0xC0, new byte[0]);
+            while (true) {
+                int type = in.readUnsignedByte();
+                byte[] body = new byte[remainingLength()];
+                in.readFully(body);
+                if (type == 0xD0) {
+                    return true;
+                }
+            }
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -64,7 +73,7 @@ final class BenchClient implements AutoCloseable {
         byte[] user = username.getBytes(StandardCharsets.UTF_8);
         byte[] pass = password.getBytes(StandardCharsets.UTF_8);
         java.io.ByteArrayOutputStream v = new java.io.ByteArrayOutputStream();
-        v.write(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, (byte) 0xC2, 0, 60});
+        v.write(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, (byte) 0xC2, 0, 0});
         string(v, id);
         string(v, user);
         string(v, pass);

@@ -90,12 +90,13 @@ public final class LoadBench {
     /**
      * What the bench measured.
      *
+     * @param heldAtEnd         connections that still answered a PINGREQ when the hold ended
      * @param connectsPerSecond devices connected (CONNACK 0) per second of the connect phase
      * @param connect           TCP + TLS + CONNACK latency of the connected devices
      * @param publish           PUBLISH → PUBACK latency
      * @param failures          devices that did not connect (and publishes that failed), by code
      */
-    public record Report(int devices, int connected, long connectMillis, double connectsPerSecond,
+    public record Report(int devices, int connected, int heldAtEnd, long connectMillis, double connectsPerSecond,
                          Percentiles connect, long published, Percentiles publish, Map<String, Integer> failures,
                          long heldMillis) {
     }
@@ -201,7 +202,7 @@ public final class LoadBench {
                     try {
                         BenchClient.Connected c = BenchClient.connect(ctx, s.address(), s.host(),
                                 ClientIds.of(fleet.project(), fleet.region(), fleet.registry(), fleet.ids().get(d)),
-                                s.username(), passwords[d], s.timeout());
+                                s.username(), passwords[d], s.timeout(), s.clock().instant());
                         if (c.connack() == 0) {
                             connectNanos[d] = System.nanoTime() - t0;
                             clients[d] = c.client();
@@ -238,6 +239,17 @@ public final class LoadBench {
                 Thread.sleep(s.duration().toMillis());
             }
             long heldMillis = (System.nanoTime() - heldFrom) / 1_000_000;
+            // what the broker still holds at the end, asked of each connection, not assumed
+            int alive = 0;
+            for (int i = 0; i < clients.length; i++) {
+                if (clients[i] != null && clients[i].alive()) {
+                    alive++;
+                } else if (clients[i] != null) {
+                    failures.merge("dropped.while-held", 1, Integer::sum);
+                    clients[i].close();
+                    clients[i] = null;
+                }
+            }
             int totalPublished = Arrays.stream(publishCount).sum();
             long[] done = new long[totalPublished];
             int at = 0;
@@ -247,7 +259,7 @@ public final class LoadBench {
                     at += publishCount[w];
                 }
             }
-            return new Report(n, connected.get(), connectMillis, connected.get() / Math.max(0.001,
+            return new Report(n, connected.get(), alive, connectMillis, connected.get() / Math.max(0.001,
                     connectMillis / 1000.0), Percentiles.of(ok, ok.length), published.sum(),
                     Percentiles.of(done, done.length), new TreeMap<>(failures), heldMillis);
         } finally {
@@ -289,6 +301,7 @@ public final class LoadBench {
                             published.increment();
                         } catch (IOException e) {
                             failures.merge("publish." + code(e), 1, Integer::sum);
+                            c.close();
                             clients[d] = null;
                         }
                     }

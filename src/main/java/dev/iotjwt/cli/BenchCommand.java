@@ -167,13 +167,14 @@ final class BenchCommand implements Callable<Integer> {
                 out.printf("publish→PUBACK ms: p50 %.1f  p95 %.1f  p99 %.1f  max %.1f  (%d messages)%n",
                         r.publish().p50(), r.publish().p95(), r.publish().p99(), r.publish().max(), r.published());
             }
-            out.println("held " + r.connected() + " connections for " + r.heldMillis() / 1000 + " s; devices' crypto: "
-                    + crypto);
+            out.println("held " + r.connected() + " connections for " + r.heldMillis() / 1000 + " s; " + r.heldAtEnd()
+                    + " still answered at the end; devices' crypto: " + crypto);
             for (Map.Entry<String, Integer> f : r.failures().entrySet()) {
                 out.println("failed: " + f.getValue() + " × " + f.getKey());
             }
         }
         out.flush();
-        return r.connected() == r.devices() && r.failures().isEmpty() ? ExitCodes.OK : ExitCodes.PROBLEM;
+        return r.connected() == r.devices() && r.heldAtEnd() == r.connected() && r.failures().isEmpty()
+                ? ExitCodes.OK : ExitCodes.PROBLEM;
     }
 }

@@ -57,6 +57,7 @@ class BenchCommandTest {
             assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
             JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
             assertThat(o.get("connected").getAsInt()).isEqualTo(12);
+            assertThat(o.get("heldAtEnd").getAsInt()).isEqualTo(12);
             assertThat(o.get("published").getAsLong()).isGreaterThanOrEqualTo(12);
             assertThat(o.getAsJsonObject("connect").get("p50").getAsDouble()).isPositive();
             assertThat(accepted.get()).isEqualTo(12);
