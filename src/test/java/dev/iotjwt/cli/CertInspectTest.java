@@ -38,7 +38,7 @@ class CertInspectTest {
         TestPki.Issued expiring = root.leaf(Fixtures.NOW.minus(Duration.ofDays(300)),
                 Fixtures.NOW.plus(Duration.ofDays(30)), "device.example");
         Path bundle = TestPki.writePem(dir.resolve("bundle.pem"), root.root(), intermediate.certificate(),
-                TestPki.expiredRoot("Old Root").root(), TestPki.ecP384Root("Big Root").root(), expiring.cert());
+                TestPki.expiredRoot("Old Root").root(), TestPki.ecP384Root("Big Root", Fixtures.NOW).root(), expiring.cert());
         CliRun r = CliRun.run("cert", "inspect", bundle.toString(), "--format", "json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();

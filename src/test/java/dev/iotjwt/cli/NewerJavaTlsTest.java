@@ -23,7 +23,7 @@ class NewerJavaTlsTest {
     @Test
     void aDeviceThatVerifiesOnlyP256MeetsAP384Certificate() {
         assertThat(Runtime.version().feature()).as("run by the newer-java profile").isGreaterThanOrEqualTo(20);
-        TestPki pki = TestPki.ecP384Root("P-384 Root");
+        TestPki pki = TestPki.ecP384Root("P-384 Root", Fixtures.NOW);
         Path root = pki.writeRootPem(dir.resolve("root.pem"));
         try (TlsTestServer server = new TlsTestServer().chain(pki.leafP384("broker.test")).start()) {
             CliRun r = CliRun.run("connect", "--host", "broker.test", "--port", String.valueOf(server.port()), "--ca",

@@ -106,7 +106,11 @@ public final class TestPki {
 
     /** A self-signed EC P-384 root (for device crypto that only handles P-256: row T3). */
     public static TestPki ecP384Root(String cn) {
-        Instant now = Instant.now();
+        return ecP384Root(cn, Instant.now());
+    }
+
+    /** A self-signed EC P-384 root whose validity is relative to {@code now}. */
+    public static TestPki ecP384Root(String cn, Instant now) {
         return root(cn, ecKeys("secp384r1"), now.minus(DAY), now.plus(Duration.ofDays(3650)), now);
     }
 
