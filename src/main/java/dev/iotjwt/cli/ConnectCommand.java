@@ -155,6 +155,12 @@ final class ConnectCommand implements Callable<Integer> {
                     + " expires, reconnect with backoff after a drop, log each event.")
     Duration stay;
 
+    @Option(names = "--publish-every", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
+            description = "With --stay and --publish: publish again this often, as telemetry; {seq} in the text is"
+                    + " the message's number. Messages due while disconnected are kept and sent after reconnecting;"
+                    + " any never acknowledged are reported as lost.")
+    Duration publishEvery;
+
     @Option(names = "--expect", paramLabel = "ok|CODE",
             description = "Exit 0 exactly when the outcome is this: ok, a finding code, or a CONNACK number.")
     String expect;
@@ -194,6 +200,12 @@ final class ConnectCommand implements Callable<Integer> {
         if (stay != null && password.key == null) {
             throw new ParameterException(spec.commandLine(), "--stay needs --key, to mint fresh tokens as a device"
                     + " does");
+        }
+        if (publishEvery != null && (stay == null || publish == null)) {
+            throw new ParameterException(spec.commandLine(), "--publish-every needs --stay and --publish");
+        }
+        if (publishEvery != null && publishEvery.toMillis() < 100) {
+            throw new ParameterException(spec.commandLine(), "--publish-every must be at least 100ms");
         }
         if (password.key != null) {
             KeyMaterial m = new KeyLoader().readPrivateKey(password.key, keyPassword.source(context));
@@ -237,7 +249,7 @@ final class ConnectCommand implements Callable<Integer> {
                 : subscribe.equals("commands") ? ClientIds.commandsTopic(dev) : subscribe;
         Diagnosis d = new ConnectDoctor().run(new ConnectRequest(p == null ? null : p.cliName(), h, port, roots, id,
                 username, token, origin, keys, tls, timeout, now, pubTopic, publish == null ? "" : publish, subTopic,
-                waitFor, stay == null ? Duration.ZERO : stay, fresh, ttl));
+                waitFor, stay == null ? Duration.ZERO : stay, fresh, ttl, publishEvery));
         if (format == ReportFormat.json) {
             spec.commandLine().getOut().println(Json.write(d));
         } else {

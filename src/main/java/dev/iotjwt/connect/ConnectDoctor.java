@@ -426,7 +426,8 @@ public final class ConnectDoctor {
             if (r.publishTopic() == null && r.subscribeTopic() == null) {
                 return new StepResult("session", Status.PASS, "connected", Map.of(), List.of(), 0);
             }
-            PahoConnector.SessionOutcome s = connector.session(r.publishTopic(), r.payload(), r.subscribeTopic(),
+            PahoConnector.SessionOutcome s = connector.session(r.publishTopic(), r.payload().replace("{seq}", "1"),
+                    r.subscribeTopic(),
                     r.waitFor(), r.timeout());
             Status status = StepResult.statusOf(s.findings());
             String summary = status == Status.FAIL ? s.findings().get(0).message() : String.join("; ",
@@ -437,98 +438,213 @@ public final class ConnectDoctor {
 
         /**
          * Stays connected as a real device would: reconnects with a fresh token before the old one expires, and
-         * with exponential backoff and jitter after a drop. Returns the connector in use at the end.
+         * with exponential backoff and jitter after a drop, subscribing again each time. With publishEvery it
+         * publishes telemetry as it goes: a message due while disconnected waits in an outbox (bounded) and is sent
+         * once connected again; a message never acknowledged by the end is reported as lost. Returns the connector
+         * in use at the end.
          */
         PahoConnector stay(PahoConnector first, StepResult session) {
             long start = System.nanoTime();
             Map<String, String> facts = new LinkedHashMap<>(session.facts());
             List<Finding> findings = new ArrayList<>(session.findings());
-            List<String> events = new ArrayList<>();
-            java.time.Clock clock = java.time.Clock.systemUTC();
-            java.time.Instant end = clock.instant().plus(r.stay());
-            java.time.Instant minted = clock.instant();
-            PahoConnector current = first;
-            int connections = 1;
-            int drops = 0;
-            int refreshes = 0;
-            int failedAttempts = 0;
-            event(events, clock, "connected");
-            while (clock.instant().isBefore(end)) {
+            Stay st = new Stay(java.time.Clock.systemUTC(), first);
+            java.time.Instant end = st.clock.instant().plus(r.stay());
+            java.time.Instant minted = st.clock.instant();
+            if (r.publishEvery() != null) {
+                st.nextPublish = st.clock.instant().plus(r.publishEvery());
+            }
+            st.event("connected");
+            while (st.clock.instant().isBefore(end)) {
+                st.drain();
                 java.time.Instant refreshAt = r.freshToken() == null ? end
                         : minted.plusMillis(Math.max(1000, r.tokenTtl().toMillis() * 8 / 10));
                 java.time.Instant wake = refreshAt.isBefore(end) ? refreshAt : end;
-                while (clock.instant().isBefore(wake) && current.lost() == null) {
-                    sleep(Duration.ofMillis(50));
-                }
-                if (!clock.instant().isBefore(end) && current.lost() == null) {
+                st.idle(wake, true);
+                if (!st.clock.instant().isBefore(end) && st.current.lost() == null) {
                     break;
                 }
-                boolean dropped = current.lost() != null;
-                if (dropped) {
-                    drops++;
-                    event(events, clock, "dropped (" + current.lost().getClass().getSimpleName() + ")");
-                } else {
-                    refreshes++;
-                    event(events, clock, "token refresh: reconnecting with a fresh token before exp");
+                if (st.current.lost() == null && st.clock.instant().isBefore(wake)) {
+                    continue; // a message fell due: send it
                 }
-                current.close();
+                boolean dropped = st.current.lost() != null;
+                if (dropped) {
+                    st.drops++;
+                    st.event("dropped (" + st.current.lost().getClass().getSimpleName() + ")");
+                } else {
+                    st.refreshes++;
+                    st.event("token refresh: reconnecting with a fresh token before exp");
+                }
+                st.current.close();
+                st.connected = false;
                 int attempt = 0;
-                while (clock.instant().isBefore(end)) {
+                while (st.clock.instant().isBefore(end)) {
                     if (dropped || attempt > 0) {
                         long backoff = Math.min(32_000, 1000L << Math.min(attempt, 5)) + jitter.nextInt(500);
-                        long left = Duration.between(clock.instant(), end).toMillis();
-                        event(events, clock, "waiting " + backoff + " ms before reconnecting (attempt "
-                                + (attempt + 1) + ")");
-                        sleep(Duration.ofMillis(Math.min(backoff, Math.max(0, left))));
-                        if (!clock.instant().isBefore(end)) {
+                        st.event("waiting " + backoff + " ms before reconnecting (attempt " + (attempt + 1) + ")");
+                        java.time.Instant until = st.clock.instant().plusMillis(backoff);
+                        st.idle(until.isBefore(end) ? until : end, false);
+                        if (!st.clock.instant().isBefore(end)) {
                             break;
                         }
                     }
                     String token = r.freshToken() != null ? r.freshToken().get() : r.token();
-                    minted = clock.instant();
-                    current = new PahoConnector();
-                    PahoConnector.ConnectOutcome o = connect(current, token);
+                    minted = st.clock.instant();
+                    st.current = new PahoConnector();
+                    PahoConnector.ConnectOutcome o = connect(st.current, token);
                     if (o.connected()) {
-                        connections++;
-                        event(events, clock, "connected again (" + (r.freshToken() != null ? "fresh token" : "same"
-                                + " token") + ")");
+                        st.connections++;
+                        st.connected = true;
+                        st.event("connected again (" + (r.freshToken() != null ? "fresh token" : "same token") + ")");
                         if (r.subscribeTopic() != null) {
-                            current.session(null, "", r.subscribeTopic(), Duration.ZERO, r.timeout());
-                            event(events, clock, "subscribed again to " + r.subscribeTopic());
+                            PahoConnector.SessionOutcome sub = st.current.session(null, "", r.subscribeTopic(),
+                                    Duration.ZERO, r.timeout());
+                            st.event(sub.findings().isEmpty() ? "subscribed again to " + r.subscribeTopic()
+                                    : "subscribing again failed: " + sub.findings().get(0).code());
                         }
                         break;
                     }
-                    failedAttempts++;
-                    event(events, clock, "reconnect failed: " + o.failure().code());
-                    current.close();
+                    st.failedAttempts++;
+                    st.event("reconnect failed: " + o.failure().code());
+                    st.current.close();
                     attempt++;
                 }
             }
-            for (int i = 0; i < events.size(); i++) {
-                facts.put("event " + (i + 1), events.get(i));
+            st.drain();
+            for (int i = 0; i < st.events.size(); i++) {
+                facts.put("event " + (i + 1), st.events.get(i));
             }
-            String summary = "stayed " + dev.iotjwt.time.Times.human(r.stay()) + ": " + connections + " connection"
-                    + (connections == 1 ? "" : "s") + ", " + drops + " drop" + (drops == 1 ? "" : "s") + ", "
-                    + refreshes + " token refresh" + (refreshes == 1 ? "" : "es") + ", " + failedAttempts
-                    + " failed reconnect" + (failedAttempts == 1 ? "" : "s");
+            String summary = "stayed " + dev.iotjwt.time.Times.human(r.stay()) + ": " + plural(st.connections,
+                    "connection") + ", " + plural(st.drops, "drop") + ", " + st.refreshes + " token refresh"
+                    + (st.refreshes == 1 ? "" : "es") + ", " + plural(st.failedAttempts, "failed reconnect");
+            if (r.publishEvery() != null) {
+                summary += "; " + st.seq + " published, " + st.acknowledged + " acknowledged ("
+                        + st.afterReconnect + " sent after reconnecting)";
+                facts.put("messages", st.seq + " published (every " + dev.iotjwt.time.Times.human(r.publishEvery())
+                        + ", QoS 1), " + st.acknowledged + " acknowledged, " + st.afterReconnect
+                        + " kept while disconnected and sent after reconnecting");
+            }
             facts.put("summary", summary);
-            if (drops > 0) {
-                findings.add(Finding.warning("mqtt.dropped", "the broker dropped the connection " + drops
-                        + " time" + (drops == 1 ? "" : "s") + " while staying", "IoT Core drops a device whose token"
+            if (st.drops > 0) {
+                findings.add(Finding.warning("mqtt.dropped", "the broker dropped the connection " + st.drops
+                        + " time" + (st.drops == 1 ? "" : "s") + " while staying", "IoT Core drops a device whose token"
                         + " expired (exp + 10 min), that publishes QoS 2 or to a topic not its own, or idles 20 min"));
+            }
+            List<Integer> lost = new ArrayList<>(st.overflowed);
+            st.outbox.forEach(m -> lost.add(m.seq()));
+            if (!lost.isEmpty()) {
+                facts.put("lost", lost.toString());
+                findings.add(Finding.error("mqtt.messages-lost", plural(lost.size(), "QoS 1 message") + " never"
+                        + " acknowledged by the broker: " + numbers(lost) + (st.overflowed.isEmpty() ? ""
+                        : " (" + st.overflowed.size() + " pushed out of the " + Stay.OUTBOX + "-message outbox)")
+                        + "; the session ended while " + (st.connected ? "they waited for PUBACK"
+                        : "disconnected"), "a device must keep unacknowledged QoS 1 messages and send them again"
+                        + " after reconnecting; stay longer or find why the broker was unreachable (see the events)"));
             }
             stayResult = new StepResult("session", StepResult.statusOf(findings), summary, facts, findings,
                     millis(start));
-            return current;
+            return st.current;
+        }
+
+        /** The state of a stay: the connection in use, its outbox of QoS 1 messages and what happened. */
+        private final class Stay {
+            static final int OUTBOX = 1000;
+            final java.time.Clock clock;
+            final java.util.ArrayDeque<Outgoing> outbox = new java.util.ArrayDeque<>();
+            final List<Integer> overflowed = new ArrayList<>();
+            final List<String> events = new ArrayList<>();
+            PahoConnector current;
+            boolean connected = true;
+            java.time.Instant nextPublish;
+            int seq = r.publishTopic() == null ? 0 : 1; // the session step published message 1
+            int acknowledged = r.publishTopic() == null ? 0 : 1;
+            int afterReconnect;
+            int connections = 1;
+            int drops;
+            int refreshes;
+            int failedAttempts;
+
+            Stay(java.time.Clock clock, PahoConnector first) {
+                this.clock = clock;
+                this.current = first;
+            }
+
+            /** Waits until {@code until}, queueing messages as they fall due; returns early on a drop or a due one. */
+            void idle(java.time.Instant until, boolean returnWhenDue) {
+                while (clock.instant().isBefore(until) && (!connected || current.lost() == null)) {
+                    if (nextPublish != null && !clock.instant().isBefore(nextPublish)) {
+                        queue();
+                        if (returnWhenDue && connected) {
+                            return;
+                        }
+                    }
+                    sleep(Duration.ofMillis(20));
+                }
+            }
+
+            private void queue() {
+                seq++;
+                nextPublish = nextPublish.plus(r.publishEvery());
+                if (outbox.size() == OUTBOX) {
+                    overflowed.add(outbox.removeFirst().seq());
+                }
+                outbox.addLast(new Outgoing(seq, !connected || current.lost() != null));
+                if (!connected || current.lost() != null) {
+                    event("message " + seq + " kept: not connected");
+                }
+            }
+
+            /** Sends what the outbox holds, oldest first, while the connection holds. */
+            void drain() {
+                List<Integer> late = new ArrayList<>();
+                while (connected && !outbox.isEmpty() && current.lost() == null) {
+                    Outgoing m = outbox.peekFirst();
+                    byte[] payload = r.payload().replace("{seq}", String.valueOf(m.seq()))
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    if (!current.publish(r.publishTopic(), payload)) {
+                        event("message " + m.seq() + " not acknowledged: kept to send again");
+                        outbox.removeFirst();
+                        outbox.addFirst(new Outgoing(m.seq(), true));
+                        break;
+                    }
+                    outbox.removeFirst();
+                    acknowledged++;
+                    if (m.late()) {
+                        afterReconnect++;
+                        late.add(m.seq());
+                    }
+                }
+                if (!late.isEmpty()) {
+                    event("sent " + plural(late.size(), "kept message") + " (" + numbers(late) + "): PUBACK for each");
+                }
+            }
+
+            void event(String what) {
+                events.add(java.time.Instant.now(clock).truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + " "
+                        + what);
+            }
+        }
+
+        /** A QoS 1 message of a stay; late when it was due while disconnected or its first send failed. */
+        private record Outgoing(int seq, boolean late) {
+        }
+
+        private static String plural(int n, String what) {
+            return n + " " + what + (n == 1 ? "" : "s");
+        }
+
+        /** Message numbers, shortened to the first and last few when there are many. */
+        private static String numbers(List<Integer> seqs) {
+            if (seqs.size() <= 12) {
+                return seqs.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
+            }
+            return seqs.subList(0, 5).stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+                    + ", … , " + seqs.subList(seqs.size() - 5, seqs.size()).stream().map(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(", "));
         }
 
         private PahoConnector.ConnectOutcome connect(PahoConnector connector, String token) {
             return connector.connect(new TunnelSocketFactory(this::verifyingContext, connected, r.host(), r.tls(),
                     r.timeout()), connected, r.clientId(), r.username(), token, r.timeout());
-        }
-
-        private static void event(List<String> events, java.time.Clock clock, String what) {
-            events.add(java.time.Instant.now(clock).truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + " " + what);
         }
 
         private static void sleep(Duration d) {

@@ -30,9 +30,12 @@ import java.util.List;
  * @param stay         how long to stay connected as a device would (zero: do not stay)
  * @param freshToken   mints a new token for reconnects (null when the token was given, not minted)
  * @param tokenTtl     the lifetime of minted tokens, to refresh before they expire
+ * @param publishEvery while staying, publish the payload this often (null: only once); {seq} in the payload is
+ *                     replaced by the message's number
  */
 public record ConnectRequest(String profile, String host, int port, CaBundle ca, String clientId, String username,
                              String token, String tokenOrigin, List<VerifyKey> keys, TlsSettings tls, Duration timeout,
                              Instant now, String publishTopic, String payload, String subscribeTopic, Duration waitFor, Duration stay,
-                             java.util.function.Supplier<String> freshToken, Duration tokenTtl) {
+                             java.util.function.Supplier<String> freshToken, Duration tokenTtl,
+                             Duration publishEvery) {
 }

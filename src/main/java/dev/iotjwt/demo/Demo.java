@@ -121,7 +121,7 @@ public final class Demo {
             Diagnosis connect = new ConnectDoctor().run(new ConnectRequest("local", "localhost", broker.port(), ca,
                     clientId, "unused", token.token(), "minted from the demo device's key (ES256, 20 m)", keys, tls,
                     timeout, now, ClientIds.eventsTopic(DEVICE), TELEMETRY, ClientIds.configTopic(DEVICE),
-                    Duration.ofSeconds(1), Duration.ZERO, null, TTL));
+                    Duration.ofSeconds(1), Duration.ZERO, null, TTL, null));
             awaitMessage(received, timeout);
             String padded;
             try {
@@ -131,7 +131,7 @@ public final class Demo {
             }
             Diagnosis refusal = new ConnectDoctor().run(new ConnectRequest("local", "localhost", broker.port(), ca,
                     clientId, "unused", padded, "made as the seed's firmware made it: base64 with '=' padding", keys,
-                    tls, timeout, now, null, "", null, Duration.ZERO, Duration.ZERO, null, TTL));
+                    tls, timeout, now, null, "", null, Duration.ZERO, Duration.ZERO, null, TTL, null));
             boolean refusedForPadding = log.stream().anyMatch(e -> e.kind().equals("refused")
                     && "jwt.base64.padding".equals(e.code()));
             boolean configArrived = connect.steps().stream().anyMatch(s -> s.id().equals("session")

@@ -131,6 +131,25 @@ public final class PahoConnector implements AutoCloseable {
         return new SessionOutcome(facts, findings);
     }
 
+    /**
+     * Publishes one QoS 1 message and waits for its PUBACK (bounded by the client's time to wait). Returns false, and
+     * leaves the connection to be replaced, when no PUBACK came: the caller keeps the message to send again.
+     */
+    public boolean publish(String topic, byte[] payload) {
+        if (client == null || lost != null || !client.isConnected()) {
+            return false;
+        }
+        try {
+            client.publish(topic, payload, 1, false);
+            return true;
+        } catch (MqttException e) {
+            if (lost == null) {
+                lost = e;
+            }
+            return false;
+        }
+    }
+
     /** Why the connection was lost after CONNACK, or null while it is up. */
     public Throwable lost() {
         return lost;

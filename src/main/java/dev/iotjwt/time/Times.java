@@ -101,6 +101,9 @@ public final class Times {
     /** A short human duration: {@code 20 m}, {@code 3 h 5 m}, {@code 2 d 4 h}, {@code 45 s}. */
     public static String human(Duration d) {
         long s = Math.abs(d.getSeconds());
+        if (s == 0 && !d.isZero()) {
+            return Math.abs(d.toMillis()) + " ms";
+        }
         if (s < 60) {
             return s + " s";
         }
