@@ -124,6 +124,7 @@ final class CheckCommand implements Callable<Integer> {
         List<VerifyKey> keys = new ArrayList<>();
         for (Path p : privateKeys) {
             KeyMaterial m = loader.readPrivateKey(p, source);
+            SecretWarnings.privateKeyFile(spec.commandLine(), p);
             keys.add(new VerifyKey(p.toString(), m.type(), KeyLoader.publicKeyOf(m), m.privateKey()));
         }
         for (Path p : publicKeys) {

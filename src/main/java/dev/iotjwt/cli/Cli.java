@@ -99,11 +99,36 @@ public final class Cli {
         if (message.regionMatches(true, 0, "error: ", 0, 7)) {
             message = message.substring(7);
         }
-        err.println("iotjwt: " + lowerFirst(message));
+        err.println("iotjwt: " + lowerFirst(redactSecrets(message, args)));
         CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
         err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return ExitCodes.USAGE;
+    }
+
+    /**
+     * A usage error names the arguments it could not match; a password typed as an argument (to an option that
+     * does not exist, such as --key-password) is not repeated: the value after any option named like a password.
+     */
+    static String redactSecrets(String message, String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("-")) {
+                continue;
+            }
+            int eq = a.indexOf('=');
+            String name = (eq > 0 ? a.substring(0, eq) : a).toLowerCase(java.util.Locale.ROOT);
+            if (!name.contains("pass") && !name.contains("secret") && !name.contains("pwd")
+                    || name.endsWith("-file") || name.endsWith("-env")) {
+                continue;
+            }
+            String value = eq > 0 ? a.substring(eq + 1) : i + 1 < args.length ? args[i + 1] : "";
+            if (!value.isEmpty()) {
+                // picocli quotes each argument it names: 'value' or '--option=value'
+                message = message.replace("'" + value + "'", "'<hidden>'").replace("=" + value + "'", "=<hidden>'");
+            }
+        }
+        return message;
     }
 
     private static int executionError(Exception ex, CommandLine cmd, ParseResult parseResult) {

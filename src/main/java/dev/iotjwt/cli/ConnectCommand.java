@@ -211,6 +211,7 @@ final class ConnectCommand implements Callable<Integer> {
             KeyMaterial m = new KeyLoader().readPrivateKey(password.key, keyPassword.source(context));
             JwtAlg alg = JwtAlg.forKey(m.type(), password.key.toString());
             alg.requireUsable(m.type(), password.key.toString());
+            SecretWarnings.privateKeyFile(spec.commandLine(), password.key);
             ClientIds.Parts parts = ClientIds.parse(id);
             String aud = project != null ? project : parts != null ? parts.project() : null;
             if (aud == null) {

@@ -94,6 +94,9 @@ final class KeyConvertCommand implements Callable<Integer> {
                 : KeyPasswordOptions.fromEnv(context, "--out-password-env", outPassword.env, "--out-password-file");
         KeyConverter.Output o = new KeyConverter().convert(m, KeyConverter.Target.valueOf(to.name().toUpperCase(
                 java.util.Locale.ROOT)), password);
+        if (m.privateKey() != null) {
+            SecretWarnings.privateKeyFile(spec.commandLine(), file);
+        }
         String pem = Pem.encode(o.pemLabel(), o.der());
         byte[] bytes = encoding == Encoding.der ? o.der() : pem.getBytes(StandardCharsets.US_ASCII);
         if (out != null) {

@@ -78,6 +78,9 @@ final class KeyExportCommand implements Callable<Integer> {
         }
         KeyMaterial m = KeyConvertCommand.pick(new KeyLoader().read(file, keyPassword.source(context)));
         KeyConverter.Output o = new KeyConverter().convert(m, target == null ? KeyConverter.asRead(m) : target, null);
+        if (m.privateKey() != null) {
+            SecretWarnings.privateKeyFile(spec.commandLine(), file);
+        }
         String sha = Fingerprints.sha256(KeyLoader.publicKeyOf(m));
         byte[] bytes = switch (as) {
             case der -> o.der();

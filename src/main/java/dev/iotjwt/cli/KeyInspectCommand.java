@@ -45,8 +45,11 @@ final class KeyInspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException {
-        List<KeyFacts> facts = new KeyLoader().read(file, keyPassword.source(context)).stream().map(KeyFacts::of)
-                .toList();
+        List<dev.iotjwt.keys.KeyMaterial> items = new KeyLoader().read(file, keyPassword.source(context));
+        if (items.stream().anyMatch(m -> m.privateKey() != null)) {
+            SecretWarnings.privateKeyFile(spec.commandLine(), file);
+        }
+        List<KeyFacts> facts = items.stream().map(KeyFacts::of).toList();
         PrintWriter out = spec.commandLine().getOut();
         if (format == ReportFormat.json) {
             out.println(Json.write(new Report(facts)));

@@ -44,6 +44,7 @@ final class KeyMatchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InputException {
         KeyMaterial priv = new KeyLoader().readPrivateKey(key, keyPassword.source(context));
+        SecretWarnings.privateKeyFile(spec.commandLine(), key);
         KeyMaterial pub = new KeyLoader().readPublicKey(other, keyPassword.source(context));
         KeyMatcher.Match m = new KeyMatcher().match(priv, pub);
         if (format == ReportFormat.json) {

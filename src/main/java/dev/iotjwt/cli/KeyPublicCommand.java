@@ -59,6 +59,9 @@ final class KeyPublicCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InputException {
         KeyMaterial m = new KeyLoader().readPublicKey(file, keyPassword.source(context));
+        if (m.privateKey() != null) {
+            SecretWarnings.privateKeyFile(spec.commandLine(), file);
+        }
         KeyFacts facts = KeyFacts.of(m);
         String pem;
         try {

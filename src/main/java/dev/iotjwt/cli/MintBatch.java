@@ -57,6 +57,13 @@ final class MintBatch {
             throw new InputException("--batch " + file + ": holds no device lines", "one device a line: device,key,"
                     + "project (or JSON lines)");
         }
+        List<Path> open = devices.stream().map(BatchMinter.Device::key).filter(java.util.Objects::nonNull).distinct()
+                .filter(k -> dev.iotjwt.keys.KeyFilePermissions.tooOpen(k) != null).toList();
+        open.stream().limit(3).forEach(k -> SecretWarnings.privateKeyFile(spec.commandLine(), k));
+        if (open.size() > 3) {
+            spec.commandLine().getErr().println("iotjwt: warning: " + (open.size() - 3) + " more private key files of"
+                    + " the batch are open to group or others");
+        }
         // one write per 64 KiB, not per token: the command line's writer flushes at every println
         PrintWriter out = new PrintWriter(new java.io.BufferedWriter(spec.commandLine().getOut(), 1 << 16), false);
         PrintWriter err = spec.commandLine().getErr();

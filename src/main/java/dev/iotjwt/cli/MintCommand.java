@@ -126,6 +126,7 @@ final class MintCommand implements Callable<Integer> {
         KeyMaterial material = new KeyLoader().readPrivateKey(key, passwords.source(context));
         JwtAlg chosen = alg != null ? alg : JwtAlg.forKey(material.type(), key.toString());
         chosen.requireUsable(material.type(), key.toString());
+        SecretWarnings.privateKeyFile(spec.commandLine(), key);
         Instant issuedAt = iat != null ? iat : context.clock().instant();
         MintedToken minted = new JwtMinter().mint(new MintRequest(material.privateKey(), chosen, audience.value(),
                 issuedAt, ttl, extraClaims()));

@@ -76,13 +76,13 @@ final class WarmupCommand implements Callable<Integer> {
                 .getBytes(StandardCharsets.US_ASCII);
         KeyMaterial m = new KeyLoader().parse(pkcs8, file.toString(), PasswordSource.NONE).get(0);
         KeyConverter.Output o = new KeyConverter().convert(m, target, null);
-        Files.writeString(file, Pem.encode(o.pemLabel(), o.der()));
+        dev.iotjwt.keys.SecretFiles.create(file, Pem.encode(o.pemLabel(), o.der()).getBytes(StandardCharsets.US_ASCII));
     }
 
     private static void write(Path file, Path from, KeyConverter.Target target) throws IOException, InputException {
         KeyMaterial m = new KeyLoader().readPrivateKey(from, PasswordSource.NONE);
         KeyConverter.Output o = new KeyConverter().convert(m, target, null);
-        Files.writeString(file, Pem.encode(o.pemLabel(), o.der()));
+        dev.iotjwt.keys.SecretFiles.create(file, Pem.encode(o.pemLabel(), o.der()).getBytes(StandardCharsets.US_ASCII));
     }
 
     /**

@@ -34,10 +34,29 @@ public final class Fixtures {
     private Fixtures() {
     }
 
+    /**
+     * The key fixtures (the build's copies under target/test-classes), owner-only as a careful user keeps keys: a key
+     * open to others draws a warning on stderr, which SecretsTest proves on copies of its own.
+     */
     public static Path keys() {
+        return KEYS;
+    }
+
+    private static final Path KEYS = ownerOnly();
+
+    private static Path ownerOnly() {
         try {
-            return Path.of(Fixtures.class.getResource("/fixtures/keys/password.txt").toURI()).getParent();
-        } catch (URISyntaxException e) {
+            Path dir = Path.of(Fixtures.class.getResource("/fixtures/keys/password.txt").toURI()).getParent();
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    if (Files.isRegularFile(f)) {
+                        Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString(
+                                "rw-------"));
+                    }
+                }
+            }
+            return dir;
+        } catch (URISyntaxException | IOException e) {
             throw new IllegalStateException(e);
         }
     }

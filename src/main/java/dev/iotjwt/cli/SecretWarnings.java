@@ -1,0 +1,23 @@
+package dev.iotjwt.cli;
+
+import dev.iotjwt.keys.KeyFilePermissions;
+import picocli.CommandLine;
+
+import java.nio.file.Path;
+
+/** The warning a command prints, once per file, when it reads a private key that other users can read. */
+final class SecretWarnings {
+    private SecretWarnings() {
+    }
+
+    static void privateKeyFile(CommandLine cl, Path file) {
+        String mode = KeyFilePermissions.tooOpen(file);
+        if (mode == null) {
+            return;
+        }
+        cl.getErr().println("iotjwt: warning: " + file + ": private key file is open to group or others (mode " + mode
+                + "): other users of this machine can read it and sign as the device");
+        cl.getErr().println("hint: chmod 600 " + file);
+        cl.getErr().flush();
+    }
+}
