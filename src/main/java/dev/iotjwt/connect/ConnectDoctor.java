@@ -64,7 +64,10 @@ public final class ConnectDoctor {
                 steps.add(m);
                 if (m.status() != Status.FAIL) {
                     StepResult session = run.session(mqtt);
-                    if (!r.stay().isZero() && session.status() != Status.FAIL) {
+                    // staying, a drop is what the device rides out: reconnect rather than end there
+                    boolean onlyDropped = session.findings().stream().filter(Finding::isError)
+                            .allMatch(f -> f.code().equals("mqtt.dropped")) && mqtt.lost() != null;
+                    if (!r.stay().isZero() && (session.status() != Status.FAIL || onlyDropped)) {
                         mqtt = run.stay(mqtt, session);
                         session = run.stayResult;
                     }
@@ -446,7 +449,8 @@ public final class ConnectDoctor {
         PahoConnector stay(PahoConnector first, StepResult session) {
             long start = System.nanoTime();
             Map<String, String> facts = new LinkedHashMap<>(session.facts());
-            List<Finding> findings = new ArrayList<>(session.findings());
+            List<Finding> findings = new ArrayList<>(session.findings().stream()
+                    .filter(f -> !f.code().equals("mqtt.dropped")).toList()); // counted below, with every drop
             Stay st = new Stay(java.time.Clock.systemUTC(), first);
             java.time.Instant end = st.clock.instant().plus(r.stay());
             java.time.Instant minted = st.clock.instant();

@@ -15,6 +15,14 @@ final class MqttFailures {
             if (c instanceof javax.net.ssl.SSLException) {
                 return dev.iotjwt.tls.TlsFailures.classify(c, timeout.toMillis());
             }
+            // a connection of MQTT's own (a reconnect while staying) meets the network before TLS
+            if (c instanceof java.net.ConnectException) {
+                return Finding.error("tcp.refused", "the broker's port refused the TCP connection (" + c.getMessage()
+                        + ")", "nothing listens there now: the broker is down or restarting");
+            }
+            if (c instanceof java.net.UnknownHostException) {
+                return Finding.error("dns.unresolved", "the broker's host name no longer resolves", "check DNS");
+            }
         }
         return switch (e.getReasonCode()) {
             case 1 -> Finding.error("mqtt.connack.protocol", "the broker refused MQTT 3.1.1 (CONNACK 1)",

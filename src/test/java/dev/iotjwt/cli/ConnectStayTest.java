@@ -100,7 +100,7 @@ class ConnectStayTest {
         JsonObject session = session(r);
         JsonObject facts = session.getAsJsonObject("facts");
         String all = facts.toString();
-        assertThat(all).contains("dropped").contains("kept: not connected").contains("connected again (fresh token)")
+        assertThat(all).contains("dropped").contains("reconnect failed: tcp.refused").contains("kept: not connected").contains("connected again (fresh token)")
                 .contains("subscribed again to /devices/dev-ec/config").doesNotContain("\"lost\"");
         Matcher m = Pattern.compile("(\\d+) published \\(every 400 ms, QoS 1\\), (\\d+) acknowledged, (\\d+) kept")
                 .matcher(facts.get("messages").getAsString());
