@@ -8,6 +8,7 @@ import dev.iotjwt.broker.LocalBroker;
 import dev.iotjwt.broker.Registry;
 import dev.iotjwt.testsupport.CliRun;
 import dev.iotjwt.testsupport.Fixtures;
+import dev.iotjwt.testsupport.RecordingListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,19 +37,9 @@ class ConnectStayTest {
     @TempDir
     Path dir;
 
-    final List<BrokerListener.Message> messages = new CopyOnWriteArrayList<>();
-    final List<BrokerListener.Event> events = new CopyOnWriteArrayList<>();
-    final BrokerListener listener = new BrokerListener() {
-        @Override
-        public void event(Event event) {
-            events.add(event);
-        }
-
-        @Override
-        public void message(Message message) {
-            messages.add(message);
-        }
-    };
+    final RecordingListener listener = new RecordingListener();
+    final List<BrokerListener.Message> messages = listener.messages;
+    final List<BrokerListener.Event> events = listener.events;
 
     BrokerSettings settings(int port) throws Exception {
         Registry r = new Registry("my-project", "us-central1", "my-registry", new LinkedHashMap<>())

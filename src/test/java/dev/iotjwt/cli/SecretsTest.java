@@ -6,6 +6,7 @@ import dev.iotjwt.broker.LocalBroker;
 import dev.iotjwt.broker.Registry;
 import dev.iotjwt.testsupport.CliRun;
 import dev.iotjwt.testsupport.Fixtures;
+import dev.iotjwt.testsupport.RecordingListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -167,17 +167,8 @@ class SecretsTest {
 
     @Test
     void tokensInConnectOutputAndBrokerLogsHaveTheirSignatureElided() throws Exception {
-        List<BrokerListener.Event> events = new CopyOnWriteArrayList<>();
-        BrokerListener listener = new BrokerListener() {
-            @Override
-            public void event(Event event) {
-                events.add(event);
-            }
-
-            @Override
-            public void message(Message message) {
-            }
-        };
+        RecordingListener listener = new RecordingListener();
+        List<BrokerListener.Event> events = listener.events;
         Registry registry = new Registry("my-project", "us-central1", "my-registry", new LinkedHashMap<>())
                 .with(Registry.deviceOf("dev-ec", Fixtures.key("p256_public.pem"), null));
         try (LocalBroker b = LocalBroker.start(new BrokerSettings(registry, "127.0.0.1", 0, dir.resolve("state"),
