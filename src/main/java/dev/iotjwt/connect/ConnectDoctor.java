@@ -255,6 +255,10 @@ public final class ConnectDoctor {
                 }
             }
             facts.put("tried", String.join("; ", failures));
+            if (failures.size() > 1) {
+                last = Finding.error(last.code(), "every address of " + r.host() + " failed (" + String.join("; ",
+                        failures) + "): " + last.message(), last.hint());
+            }
             return fail("tcp", start, facts, last);
         }
 
@@ -269,14 +273,14 @@ public final class ConnectDoctor {
             if (!r.tls().ciphers().isEmpty()) {
                 facts.put("offered suites", String.join(", ", r.tls().ciphers()));
             }
-            if (probe.reachedCert() || probe.handshake()) {
+            if (works(probe)) {
                 facts.put("version", String.valueOf(probe.protocol()));
                 facts.put("suite", String.valueOf(probe.cipherSuite()));
                 return new StepResult("tls", Status.PASS, probe.protocol() + " " + probe.cipherSuite() + ", SNI "
                         + facts.get("SNI"), facts, List.of(), millis(start));
             }
             Finding f = TlsFailures.classify(probe.error(), r.timeout().toMillis());
-            Finding refined = followUps(facts, f);
+            Finding refined = followUps(facts, f, deadline(start));
             List<Finding> findings = new ArrayList<>();
             findings.add(refined);
             if (refined != f) {
@@ -285,8 +289,36 @@ public final class ConnectDoctor {
             return new StepResult("tls", Status.FAIL, refined.message(), facts, findings, millis(start));
         }
 
-        /** Re-probes with one thing changed at a time and names the difference that matters. */
-        private Finding followUps(Map<String, String> facts, Finding first) {
+        /**
+         * Whether a probe shows that the version and suite work: the handshake completed, or the server's certificate
+         * arrived and the connection was not lost afterwards (a refused chain is the trust step's business; a reset
+         * after the certificate is not).
+         */
+        private static boolean works(TlsProbe.Result p) {
+            return p.handshake() || p.reachedCert() && (p.refusal() != null || !TlsFailures.connectionLost(p.error()));
+        }
+
+        /** The end of a step's bound: {@code --timeout} after it started. */
+        private long deadline(long start) {
+            return start + r.timeout().toNanos();
+        }
+
+        /** What is left of a step's bound, or null when too little is left for another probe. */
+        private Duration left(long deadline) {
+            long nanos = deadline - System.nanoTime();
+            return nanos < Duration.ofMillis(100).toNanos() ? null : Duration.ofNanos(nanos);
+        }
+
+        private String usedUp(String step) {
+            return "not tried: the " + step + " step's bound of " + dev.iotjwt.time.Times.human(r.timeout())
+                    + " (--timeout) was used up";
+        }
+
+        /**
+         * Re-probes with one thing changed at a time and names the difference that matters. The probes share what is
+         * left of the step's bound, so the step ends within {@code --timeout}.
+         */
+        private Finding followUps(Map<String, String> facts, Finding first, long deadline) {
             TlsSettings base = r.tls();
             Map<String, TlsSettings> variants = new LinkedHashMap<>();
             if (base.sni() == null && dev.iotjwt.tls.TlsSockets.sniAllowed(r.host())) {
@@ -307,17 +339,22 @@ public final class ConnectDoctor {
             }
             Map<String, TlsProbe.Result> results = new LinkedHashMap<>();
             for (Map.Entry<String, TlsSettings> v : variants.entrySet()) {
-                TlsProbe.Result p = new TlsProbe().probe(roots(), connected, r.host(), v.getValue(), r.timeout());
+                Duration left = left(deadline);
+                if (left == null) {
+                    facts.put("follow-up: " + v.getKey(), usedUp("tls"));
+                    continue;
+                }
+                TlsProbe.Result p = new TlsProbe().probe(roots(), connected, r.host(), v.getValue(), left);
                 results.put(v.getKey(), p);
-                facts.put("follow-up: " + v.getKey(), p.reachedCert() ? "handshake works (" + p.protocol() + " "
-                        + p.cipherSuite() + ")" : "fails: " + TlsFailures.classify(p.error(), r.timeout().toMillis())
+                facts.put("follow-up: " + v.getKey(), works(p) ? "handshake works (" + p.protocol() + " "
+                        + p.cipherSuite() + ")" : "fails: " + TlsFailures.classify(p.error(), left.toMillis())
                         .message());
             }
             List<Map.Entry<String, TlsProbe.Result>> ordered = new ArrayList<>(results.entrySet());
             ordered.sort(java.util.Comparator.comparingInt(e -> e.getKey().startsWith("the default") ? 0
                     : e.getKey().contains("SNI") ? 1 : 2));
             for (Map.Entry<String, TlsProbe.Result> e : ordered) {
-                if (!e.getValue().reachedCert()) {
+                if (!works(e.getValue())) {
                     continue;
                 }
                 String k = e.getKey();
@@ -372,9 +409,13 @@ public final class ConnectDoctor {
             }
             List<Finding> findings = new ArrayList<>(t.findings());
             Map<String, String> facts = new LinkedHashMap<>(t.facts());
-            if (r.tls().sni() == null && dev.iotjwt.tls.TlsSockets.sniAllowed(host)) {
+            long deadline = deadline(start);
+            Duration left = left(deadline);
+            if (r.tls().sni() == null && dev.iotjwt.tls.TlsSockets.sniAllowed(host) && left == null) {
+                facts.put("follow-up: with SNI " + host, usedUp("trust"));
+            } else if (r.tls().sni() == null && dev.iotjwt.tls.TlsSockets.sniAllowed(host)) {
                 TlsProbe.Result withSni = new TlsProbe().probe(roots(), connected, host, r.tls().withSni(host),
-                        r.timeout());
+                        left);
                 facts.put("follow-up: with SNI " + host, withSni.handshake() ? "the chain verifies"
                         : "still does not verify");
                 if (withSni.handshake()) {
@@ -384,9 +425,12 @@ public final class ConnectDoctor {
                             "send the broker's host name in the TLS server_name extension"));
                 }
             }
-            if (!r.tls().schemes().isEmpty()) {
+            left = left(deadline);
+            if (!r.tls().schemes().isEmpty() && left == null) {
+                facts.put("follow-up: the default signature schemes", usedUp("trust"));
+            } else if (!r.tls().schemes().isEmpty()) {
                 TlsProbe.Result defaults = new TlsProbe().probe(roots(), connected, host,
-                        r.tls().withSchemes(List.of()), r.timeout());
+                        r.tls().withSchemes(List.of()), left);
                 facts.put("follow-up: the default signature schemes", defaults.handshake() ? "the chain verifies"
                         : "still does not verify");
                 if (defaults.handshake()) {

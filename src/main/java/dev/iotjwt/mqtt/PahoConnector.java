@@ -1,6 +1,7 @@
 package dev.iotjwt.mqtt;
 
 import dev.iotjwt.diagnose.Finding;
+import dev.iotjwt.tls.TunnelSocketFactory;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
@@ -10,7 +11,6 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
-import javax.net.SocketFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -37,8 +37,14 @@ public final class PahoConnector implements AutoCloseable {
     public record SessionOutcome(Map<String, String> facts, List<Finding> findings) {
     }
 
-    public ConnectOutcome connect(SocketFactory tunnel, InetSocketAddress address, String clientId, String username,
-                                  String password, Duration timeout) {
+    /**
+     * Sends CONNECT through {@code tunnel} and waits at most {@code timeout} for a well-formed CONNACK; the broker's
+     * first packet is checked as it arrives (see {@link ConnackCheck}).
+     */
+    public ConnectOutcome connect(TunnelSocketFactory tunnel, InetSocketAddress address, String clientId,
+                                  String username, String password, Duration timeout) {
+        ConnackCheck connack = new ConnackCheck();
+        tunnel.inbound(connack::watch);
         try {
             String host = address.getAddress().getHostAddress();
             String uri = "tcp://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
@@ -73,6 +79,10 @@ public final class PahoConnector implements AutoCloseable {
             client.connect(o);
             return new ConnectOutcome(true, 0, null);
         } catch (MqttException e) {
+            Finding malformed = connack.finding(timeout, e.getReasonCode() != MqttException.REASON_CODE_CLIENT_TIMEOUT);
+            if (malformed != null) {
+                return new ConnectOutcome(false, -1, malformed);
+            }
             return new ConnectOutcome(false, e.getReasonCode() >= 1 && e.getReasonCode() <= 5 ? e.getReasonCode() : -1,
                     MqttFailures.classify(e, timeout));
         }

@@ -11,6 +11,12 @@ import java.util.regex.Pattern;
 /** Turns a failed handshake's exception chain into a finding. Walks causes; keys on alerts, not exception classes. */
 public final class TlsFailures {
     private static final Pattern ALERT = Pattern.compile("Received fatal alert: (\\w+)");
+    /** JSSE's words when a handshake message is larger than jdk.tls.maxHandshakeMessageSize. */
+    private static final Pattern MESSAGE_SIZE = Pattern.compile("size of the handshake message \\((\\d+)\\) exceeds"
+            + " the maximum allowed size \\((\\d+)\\)");
+    /** JSSE's words when the chain is longer than jdk.tls.maxCertificateChainLength (it stops counting at max + 1). */
+    private static final Pattern CHAIN_LENGTH = Pattern.compile("certificate chain length \\((\\d+)\\) exceeds the"
+            + " maximum allowed length \\((\\d+)\\)");
 
     private TlsFailures() {
     }
@@ -34,6 +40,24 @@ public final class TlsFailures {
                         + explainAlert(alert), null);
             };
         }
+        Matcher size = MESSAGE_SIZE.matcher(all);
+        if (size.find()) {
+            return Finding.error("tls.message-too-large", "the server sent a TLS handshake message of "
+                    + size.group(1) + " bytes; Java accepts at most " + size.group(2)
+                    + " (jdk.tls.maxHandshakeMessageSize) and devices' TLS stacks far less (mbedTLS reads 16 KB by"
+                    + " default): as a rule this is the server's certificate chain, with too many or oversized"
+                    + " certificates", "the broker is misconfigured (it should send its certificate and one or two"
+                    + " intermediates, a few KB) or this is not the broker; to look at the chain anyway, run Java with"
+                    + " -Djdk.tls.maxHandshakeMessageSize=" + size.group(1));
+        }
+        Matcher chain = CHAIN_LENGTH.matcher(all);
+        if (chain.find()) {
+            return Finding.error("tls.chain-too-long", "the server sent a certificate chain of more than "
+                    + chain.group(2) + " certificates; Java accepts at most " + chain.group(2)
+                    + " (jdk.tls.maxCertificateChainLength) and devices' TLS stacks far fewer (mbedTLS allows 8"
+                    + " intermediates by default)", "the broker is misconfigured (it should send its certificate and"
+                    + " one or two intermediates) or this is not the broker");
+        }
         if (has(error, SocketTimeoutException.class)) {
             return Finding.error("tls.timeout", "TCP connected but the server sent no TLS answer within "
                     + timeoutMillis + " ms", "the port may not terminate TLS, or a middlebox swallows the traffic;"
@@ -53,6 +77,21 @@ public final class TlsFailures {
                     + firstLine(all) + ")", "often SNI or version/suite filtering: see the follow-up probes");
         }
         return Finding.error("tls.alert", "the TLS handshake failed: " + firstLine(all), null);
+    }
+
+    /**
+     * Whether a handshake failed because the connection was lost (closed, reset, timed out) rather than because a
+     * party refused something: a handshake that got the server's certificate and then lost the connection does not
+     * show that the version or suite works.
+     */
+    public static boolean connectionLost(Throwable error) {
+        if (error == null) {
+            return false;
+        }
+        String all = messages(error);
+        return !ALERT.matcher(all).find() && (has(error, EOFException.class) || has(error, SocketException.class)
+                || has(error, SocketTimeoutException.class) || all.contains("Remote host terminated")
+                || all.contains("Connection reset"));
     }
 
     private static String explainAlert(String alert) {

@@ -26,6 +26,7 @@ public final class TunnelSocketFactory extends SocketFactory {
     private final TlsSettings settings;
     private final Duration timeout;
     private SSLSocket first;
+    private java.util.function.UnaryOperator<InputStream> inbound = java.util.function.UnaryOperator.identity();
 
     /** @param contexts makes the verifying context, only when a connection of its own is needed (not for the first) */
     public TunnelSocketFactory(java.util.function.Supplier<SSLContext> contexts, InetSocketAddress address, String host,
@@ -45,6 +46,19 @@ public final class TunnelSocketFactory extends SocketFactory {
     public TunnelSocketFactory first(SSLSocket verified) {
         this.first = verified;
         return this;
+    }
+
+    /**
+     * Wraps what each connection reads (the MQTT client uses it to check the broker's first packet); set it before
+     * the client connects.
+     */
+    public synchronized TunnelSocketFactory inbound(java.util.function.UnaryOperator<InputStream> filter) {
+        this.inbound = filter;
+        return this;
+    }
+
+    private synchronized java.util.function.UnaryOperator<InputStream> inbound() {
+        return inbound;
     }
 
     private synchronized SSLContext context() {
@@ -90,6 +104,7 @@ public final class TunnelSocketFactory extends SocketFactory {
     /** An unconnected socket whose connect() opens the verified TLS connection to the chosen address. */
     private final class Tunnel extends Socket {
         private SSLSocket ssl;
+        private InputStream in;
 
         @Override
         public void connect(SocketAddress ignored, int timeoutMillis) throws IOException {
@@ -114,8 +129,11 @@ public final class TunnelSocketFactory extends SocketFactory {
         }
 
         @Override
-        public InputStream getInputStream() throws IOException {
-            return ssl().getInputStream();
+        public synchronized InputStream getInputStream() throws IOException {
+            if (in == null) {
+                in = inbound().apply(ssl().getInputStream());
+            }
+            return in;
         }
 
         @Override

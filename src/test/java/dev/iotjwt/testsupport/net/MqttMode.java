@@ -19,7 +19,9 @@ public final class MqttMode {
         /** Read CONNECT, answer nothing (M2). */
         SILENT,
         /** CONNACK 0, serve the session, then close after a delay (M8). */
-        CLOSE_AFTER
+        CLOSE_AFTER,
+        /** Read CONNECT, answer these raw bytes instead of a well-formed CONNACK, then hold or close. */
+        REPLY
     }
 
     /** TLS only, no MQTT. */
@@ -32,11 +34,34 @@ public final class MqttMode {
     private final Kind kind;
     private final int code;
     private final Duration delay;
+    private final byte[] reply;
+    private final boolean closeAfterReply;
+    private final String name;
 
     private MqttMode(Kind kind, int code, Duration delay) {
+        this(kind, code, delay, new byte[0], false, null);
+    }
+
+    private MqttMode(Kind kind, int code, Duration delay, byte[] reply, boolean closeAfterReply, String name) {
         this.kind = kind;
         this.code = code;
         this.delay = delay;
+        this.reply = reply.clone();
+        this.closeAfterReply = closeAfterReply;
+        this.name = name;
+    }
+
+    /**
+     * Answer the CONNECT with {@code bytes} (a malformed CONNACK, another packet type, a truncated packet), then hold
+     * the connection open without a further byte until the client closes it or the read timeout passes.
+     */
+    public static MqttMode reply(String name, byte... bytes) {
+        return new MqttMode(Kind.REPLY, 0, Duration.ZERO, Objects.requireNonNull(bytes), false, name);
+    }
+
+    /** Like {@link #reply(String, byte...)}, then close the connection (FIN). */
+    public static MqttMode replyAndClose(String name, byte... bytes) {
+        return new MqttMode(Kind.REPLY, 0, Duration.ZERO, Objects.requireNonNull(bytes), true, name);
     }
 
     /** CONNACK with {@code code} (0 accepted, 1-5 the MQTT 3.1.1 refusals, M3-M7). */
@@ -66,6 +91,16 @@ public final class MqttMode {
         return delay;
     }
 
+    /** The raw answer of REPLY. */
+    public byte[] reply() {
+        return reply.clone();
+    }
+
+    /** Whether REPLY closes the connection after its answer (else it holds it open, silent). */
+    public boolean closeAfterReply() {
+        return closeAfterReply;
+    }
+
     @Override
     public String toString() {
         switch (kind) {
@@ -73,6 +108,8 @@ public final class MqttMode {
                 return "CONNACK(" + code + ")";
             case CLOSE_AFTER:
                 return "CLOSE_AFTER(" + delay + ")";
+            case REPLY:
+                return name + (closeAfterReply ? ", then close" : "");
             default:
                 return kind.name();
         }

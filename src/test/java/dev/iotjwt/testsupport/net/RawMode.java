@@ -1,5 +1,7 @@
 package dev.iotjwt.testsupport.net;
 
+import java.time.Duration;
+
 /**
  * How {@link RawTestServer} misbehaves at the TCP level (rows N3-N6, T11). Use the constants or
  * {@link #alert(int)}.
@@ -7,7 +9,8 @@ package dev.iotjwt.testsupport.net;
 public final class RawMode {
     /** The kinds of behaviour. */
     public enum Kind {
-        SILENT, CLOSE_AFTER_HELLO, RESET_AFTER_HELLO, HTTP_REPLY, ALERT, FULL_BACKLOG, ONE_BYTE_PER_SECOND
+        SILENT, CLOSE_AFTER_HELLO, RESET_AFTER_HELLO, HTTP_REPLY, ALERT, FULL_BACKLOG, ONE_BYTE_PER_SECOND,
+        CLOSE_AFTER
     }
 
     /** Accept, read, never answer (N4). */
@@ -31,10 +34,32 @@ public final class RawMode {
 
     private final Kind kind;
     private final int alertCode;
+    private final Duration delay;
 
     private RawMode(Kind kind, int alertCode) {
+        this(kind, alertCode, Duration.ZERO);
+    }
+
+    private RawMode(Kind kind, int alertCode, Duration delay) {
         this.kind = kind;
         this.alertCode = alertCode;
+        this.delay = delay;
+    }
+
+    /**
+     * Accept the TCP connection, read whatever arrives (the ClientHello) without answering a byte, and close it (FIN)
+     * after {@code delay}: a middlebox or a server that gives up on a client.
+     */
+    public static RawMode closeAfter(Duration delay) {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative: " + delay);
+        }
+        return new RawMode(Kind.CLOSE_AFTER, 0, delay);
+    }
+
+    /** The delay of CLOSE_AFTER. */
+    public Duration delay() {
+        return delay;
     }
 
     /** Read the ClientHello, answer the fatal TLS alert {@code code} ({@code 15 03 03 00 02 02 code}), close (T11). */
@@ -56,6 +81,7 @@ public final class RawMode {
 
     @Override
     public String toString() {
-        return kind == Kind.ALERT ? "ALERT(" + alertCode + ")" : kind.name();
+        return kind == Kind.ALERT ? "ALERT(" + alertCode + ")"
+                : kind == Kind.CLOSE_AFTER ? "CLOSE_AFTER(" + delay + ")" : kind.name();
     }
 }

@@ -140,6 +140,11 @@ public final class RawTestServer implements AutoCloseable {
                 record(readFirst(in));
                 trickle(out);
                 return;
+            case CLOSE_AFTER:
+                loopback.closeLater(socket, mode.delay());
+                record(readFirst(in));
+                drain(in);
+                return;
             default:
                 throw new IllegalStateException("unexpected mode " + mode);
         }

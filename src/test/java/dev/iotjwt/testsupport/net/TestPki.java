@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -169,6 +170,52 @@ public final class TestPki {
         return issue(ecKeys("secp256r1"), notBefore, notAfter, names);
     }
 
+    /**
+     * An EC P-256 server leaf that carries a non-critical private extension of {@code fillerBytes} bytes, so the
+     * certificate is about that large (a 1 MB certificate: the server's handshake message outgrows every client's
+     * limit). The extension's OID is under the example arc 1.3.6.1.4.1.55555.
+     */
+    public Issued leafWithFiller(int fillerBytes, String... names) {
+        return issue(ecKeys("secp256r1"), now.minus(DAY), now.plus(Duration.ofDays(365)),
+                new ASN1ObjectIdentifier("1.3.6.1.4.1.55555.1.1"), new DEROctetString(new byte[fillerBytes]), names);
+    }
+
+    /**
+     * A hierarchy of {@code certificates} certificates that a server sends whole: the leaf for {@code names}, then
+     * {@code certificates - 2} intermediates (each issued by the next, without a path length limit), then the
+     * self-signed root. All are EC P-256 and really signed; validity is relative to {@code now}.
+     *
+     * @return the root (to trust) and the chain to serve, root included
+     */
+    public static LongChain longChain(int certificates, Instant now, String... names) {
+        if (certificates < 2) {
+            throw new IllegalArgumentException("a chain with a root and a leaf has at least 2 certificates");
+        }
+        TestPki ca = ecRoot("Long Chain Root", now);
+        for (int i = certificates - 2; i >= 1; i--) {
+            KeyPair caKeys = ecKeys("secp256r1");
+            X509Certificate c = ca.sign(ca.builder("Long Chain CA " + i, caKeys, now.minus(DAY),
+                    now.plus(Duration.ofDays(3650)))
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)));
+            List<X509Certificate> below = new ArrayList<>();
+            below.add(c);
+            below.addAll(ca.intermediates);
+            ca = new TestPki(caKeys, c, ca.root, below, now);
+        }
+        Issued leaf = ca.leaf(names).plus(ca.root);
+        return new LongChain(ca.root, leaf);
+    }
+
+    /**
+     * A long chain to serve.
+     *
+     * @param root   its self-signed root
+     * @param issued the leaf's key and the whole chain, leaf first, root last
+     */
+    public record LongChain(X509Certificate root, Issued issued) {
+    }
+
     /** An EC P-384 server leaf (row T3). */
     public Issued leafP384(String... names) {
         return issue(ecKeys("secp384r1"), now.minus(DAY), now.plus(Duration.ofDays(365)), names);
@@ -211,6 +258,11 @@ public final class TestPki {
     }
 
     private Issued issue(KeyPair leafKeys, Instant notBefore, Instant notAfter, String... names) {
+        return issue(leafKeys, notBefore, notAfter, null, null, names);
+    }
+
+    private Issued issue(KeyPair leafKeys, Instant notBefore, Instant notAfter, ASN1ObjectIdentifier extraOid,
+                         ASN1Encodable extraValue, String... names) {
         if (names.length == 0) {
             throw new IllegalArgumentException("a leaf needs at least one name");
         }
@@ -222,7 +274,11 @@ public final class TestPki {
         int usage = "RSA".equals(leafKeys.getPublic().getAlgorithm())
                 ? KeyUsage.digitalSignature | KeyUsage.keyEncipherment
                 : KeyUsage.digitalSignature;
-        X509Certificate leaf = sign(builder(names[0], leafKeys, notBefore, notAfter)
+        Ext leafBuilder = builder(names[0], leafKeys, notBefore, notAfter);
+        if (extraOid != null) {
+            leafBuilder.addExtension(extraOid, false, extraValue);
+        }
+        X509Certificate leaf = sign(leafBuilder
                 .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                 .addExtension(Extension.keyUsage, true, new KeyUsage(usage))
                 .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))

@@ -269,6 +269,62 @@ class TestServersTest {
     }
 
     @Test
+    void closeAfterDropsTheTcpConnectionAfterTheDelay() throws Exception {
+        try (RawTestServer server = RawTestServer.start(RawMode.closeAfter(Duration.ofMillis(500)));
+             Socket client = new Socket()) {
+            client.connect(new InetSocketAddress(Loopback.loopback(), server.port()), 1000);
+            client.setSoTimeout(5000);
+            client.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x00, 0x01, 0x01});
+            long start = System.nanoTime();
+            assertThat(client.getInputStream().read()).as("FIN, no byte").isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(300));
+        }
+    }
+
+    @Test
+    void cuttingProxyForwardsPartOfTheHandshakeThenResets() throws Exception {
+        try (TlsTestServer server = new TlsTestServer().chain(leaf).start();
+             CuttingProxy proxy = CuttingProxy.start(server.port(), 200);
+             SSLSocket client = client(trusting(root.root()), proxy.port(), HOST, true)) {
+            assertThatThrownBy(client::startHandshake).hasMessageContaining("Connection reset");
+            assertThat(proxy.forwarded()).containsExactly(200);
+        }
+    }
+
+    @Test
+    void longChainsAndLargeCertificatesAreReallySigned() throws Exception {
+        TestPki.LongChain chain = TestPki.longChain(100, Instant.now(), HOST);
+        assertThat(chain.issued().chain()).hasSize(100).endsWith(chain.root());
+        PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(chain.root(), null)));
+        params.setRevocationEnabled(false);
+        CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509")
+                .generateCertPath(chain.issued().chain().subList(0, 99)), params);
+        X509Certificate big = root.leafWithFiller(1 << 20, HOST).cert();
+        assertThat(big.getEncoded().length).isBetween(1 << 20, (1 << 20) + 2048);
+    }
+
+    @Test
+    void replyModeAnswersConnectWithRawBytes() throws Exception {
+        SSLContext trust = trusting(root.root());
+        try (TlsTestServer server = new TlsTestServer().chain(leaf)
+                .mqtt(MqttMode.reply("a SUBACK", new byte[] {(byte) 0x90, 0x03, 0x00, 0x01, 0x00})).start();
+             SSLSocket client = client(trust, server.port(), HOST, true)) {
+            client.setSoTimeout(300);
+            client.getOutputStream().write(connect("dev", "u", "p"));
+            assertThat(readN(client.getInputStream(), 5)).containsExactly(0x90, 0x03, 0x00, 0x01, 0x00);
+            assertThatThrownBy(() -> client.getInputStream().read()).as("then silence")
+                    .isInstanceOf(SocketTimeoutException.class);
+        }
+        try (TlsTestServer server = new TlsTestServer().chain(leaf)
+                .mqtt(MqttMode.replyAndClose("half a CONNACK", new byte[] {0x20, 0x02})).start();
+             SSLSocket client = client(trust, server.port(), HOST, true)) {
+            client.getOutputStream().write(connect("dev", "u", "p"));
+            assertThat(readN(client.getInputStream(), 2)).containsExactly(0x20, 0x02);
+            assertThat(client.getInputStream().read()).as("then close").isEqualTo(-1);
+        }
+    }
+
+    @Test
     void silentServerTimesOutTheHandshake() throws Exception {
         try (RawTestServer server = RawTestServer.start(RawMode.SILENT);
              SSLSocket client = client(trusting(root.root()), server.port(), HOST, true)) {

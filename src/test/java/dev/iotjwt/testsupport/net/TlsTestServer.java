@@ -285,6 +285,14 @@ public final class TlsTestServer implements AutoCloseable {
                 loopback.closeLater(tls, mode.delay());
                 session(in, out);
                 return;
+            case REPLY:
+                readConnect(in, sni);
+                out.write(mode.reply());
+                out.flush();
+                if (!mode.closeAfterReply()) {
+                    drain(in);
+                }
+                return;
             default:
                 throw new IllegalStateException("unknown mode " + mode);
         }
