@@ -45,9 +45,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javax.net.ssl.KeyManager;
@@ -59,7 +59,9 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * The local IoT-Core-compatible broker: Moquette (a real MQTT broker) behind TLS only, with the registry's devices
  * judged as IoT Core judged them ({@link DeviceAuthenticator}), CONNACK 5 for a refusal, each device confined to its
  * own topics, QoS 2 refused by closing, the connection dropped when its token expires (plus skew), and the latest
- * config delivered on subscribe. This is the only class that touches Moquette.
+ * config delivered on subscribe. A connection has the connect timeout to send its whole CONNECT: Moquette's idle timer
+ * closes one silent that long before it, the TLS tap one that keeps sending past it. This is the only class that
+ * touches Moquette.
  */
 public final class LocalBroker implements AutoCloseable {
     /** Largest MQTT packet accepted: IoT Core's 256 KiB payload plus headers. */
@@ -93,11 +95,15 @@ public final class LocalBroker implements AutoCloseable {
         this.pki = pki;
         this.pkiCreated = pkiCreated;
         this.authenticator = new DeviceAuthenticator(settings.registry(), settings.strict(), settings.skew());
-        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "iotjwt-broker-expiry");
             t.setDaemon(true);
             return t;
         });
+        // a device that reconnects replaces its drop timer: the cancelled one must leave the queue now, not at its
+        // exp + skew (up to a day later), or every reconnect would hold memory until then
+        pool.setRemoveOnCancelPolicy(true);
+        this.timers = pool;
     }
 
     /** Starts the broker; it listens when this returns. */
@@ -168,6 +174,8 @@ public final class LocalBroker implements AutoCloseable {
         p.setProperty("immediate_buffer_flush", "true");
         p.setProperty("netty.mqtt.message_size", String.valueOf(MAX_MESSAGE));
         p.setProperty("netty.tcp_nodelay", "true");
+        // the idle timer Moquette puts before TLS on every connection until its CONNECT (keep-alive replaces it)
+        p.setProperty("netty.channel_timeout.seconds", String.valueOf(connectTimeoutSeconds()));
         TlsTap.Ctx tls = tlsContext();
         Gate gate = new Gate();
         try {
@@ -189,6 +197,17 @@ public final class LocalBroker implements AutoCloseable {
         }
         port = chosen;
         publishConfigs();
+    }
+
+    /** The connect timeout in whole seconds (Moquette's unit), rounded up, at least one. */
+    private long connectTimeoutSeconds() {
+        Duration t = settings.connectTimeout();
+        return Math.max(1, t.getSeconds() + (t.getNano() > 0 ? 1 : 0));
+    }
+
+    /** Drop timers waiting (tests: a reconnecting device must not pile them up). */
+    int pendingTimers() {
+        return ((ScheduledThreadPoolExecutor) timers).getQueue().size();
     }
 
     private static int freePort(InetAddress bind) throws InputException {
@@ -243,7 +262,7 @@ public final class LocalBroker implements AutoCloseable {
                     ApplicationProtocolConfig.DISABLED, ClientAuth.NONE, null, false);
             Set<String> names = settings.requireSni() ? settings.hostnames().stream()
                     .map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet()) : null;
-            return new TlsTap.Ctx(netty, names, new TapEvents());
+            return new TlsTap.Ctx(netty, names, new TapEvents(), Duration.ofSeconds(connectTimeoutSeconds()));
         } catch (GeneralSecurityException e) {
             throw new InputException(null, "cannot set up the broker's TLS: " + e.getMessage(), null, e);
         }
@@ -471,6 +490,15 @@ public final class LocalBroker implements AutoCloseable {
                     + " protocol level " + engine.level() + (engine.level() == 3 ? " (MQTT 3.1)" : engine.level() == 5
                     ? " (MQTT 5)" : "") + "; IoT Core speaks MQTT 3.1.1 (level 4) only and answered CONNACK 1: set the"
                     + " client to 3.1.1");
+        }
+
+        @Override
+        public void connectTimedOut(TlsTap.TapEngine engine) {
+            String id = engine.clientId();
+            report("dropped", deviceOf(id) != null ? deviceOf(id) : id, "mqtt.connect-timeout", "the connection from "
+                    + engine.getPeerHost() + ":" + engine.getPeerPort() + " sent no complete CONNECT within "
+                    + connectTimeoutSeconds() + " s (open " + engine.openMillis() + " ms) and is closed: a device"
+                    + " sends its CONNECT right after the TLS handshake");
         }
 
         @Override
