@@ -32,9 +32,9 @@ import javax.net.ssl.SSLSessionContext;
  *     routes the message;</li>
  * <li>with {@code --require-sni} it refuses an SNI naming none of the broker's host names (alert
  *     unrecognized_name, as a front end that does not serve the name);</li>
- * <li>it fails the first read that comes later than the connect timeout after the connection opened while the
- *     CONNECT is still incomplete, so a client trickling its handshake or CONNECT a byte at a time cannot hold the
- *     connection (Moquette's idle timer closes one that falls silent; Netty's bounds the handshake).</li>
+ * <li>it knows whether the whole CONNECT has arrived, for the broker's CONNECT deadline, and fails the first TLS
+ *     record that comes later than the connect timeout after the connection opened while the CONNECT is still
+ *     incomplete (a second line of defence: the deadline closes the connection at the timeout itself).</li>
  * </ul>
  * The engine of the connection being read is published in {@link #CURRENT}: Moquette calls the authenticator on the
  * same Netty thread, within the read that decrypted the CONNECT.
@@ -190,15 +190,20 @@ final class TlsTap {
             return connectRead;
         }
 
-        /** True (once) when the connect timeout passed without a complete CONNECT; tells the listener. */
+        /** True when the connect timeout passed without a complete CONNECT; tells the listener (once). */
         private boolean connectOverdue() {
             if (connectRead || System.nanoTime() - opened < connectTimeoutNanos) {
                 return false;
             }
-            if (timedOut.compareAndSet(false, true)) {
+            timedOut();
+            return true;
+        }
+
+        /** The broker closes this connection for want of a complete CONNECT; tells the listener (once). */
+        void timedOut() {
+            if (!connectRead && timedOut.compareAndSet(false, true)) {
                 listener.connectTimedOut(this);
             }
-            return true;
         }
 
         String sni() {
