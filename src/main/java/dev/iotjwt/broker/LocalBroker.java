@@ -435,7 +435,7 @@ public final class LocalBroker implements AutoCloseable {
                     || t.equals(ClientIds.eventsTopic(device)) || t.startsWith(ClientIds.eventsTopic(device) + "/")
                     && noWildcards(t));
             if (!ok) {
-                report("denied", device, "mqtt.topic.denied", "publish to '" + t + "' refused: a device publishes"
+                report("denied", device, "mqtt.topic.denied", "publish to '" + shown(t) + "' refused: a device publishes"
                         + " only to " + ClientIds.eventsTopic(device) + "[/SUBFOLDER] and " + ClientIds.stateTopic(device)
                         + "; IoT Core closes the connection");
                 timers.execute(() -> {
@@ -456,16 +456,21 @@ public final class LocalBroker implements AutoCloseable {
             }
             String device = deviceOf(clientId);
             String t = topic.toString();
-            String commands = device == null ? null : "/devices/" + device + "/commands";
-            boolean ok = device != null && (t.equals(ClientIds.configTopic(device)) || t.equals(commands)
-                    || t.equals(ClientIds.commandsTopic(device)) || t.startsWith(commands + "/")
-                    && (noWildcards(t) || t.endsWith("/#") && noWildcards(t.substring(0, t.length() - 2))));
+            // exactly these filters, so a connection holds at most three subscriptions: distinct filters under
+            // commands/ (up to 64 KiB each, without end) would each take broker memory until the device leaves
+            boolean ok = device != null && (t.equals(ClientIds.configTopic(device))
+                    || t.equals(ClientIds.commandsTopic(device)) || t.equals("/devices/" + device + "/commands"));
             if (!ok) {
-                report("denied", device, "mqtt.topic.denied", "subscribe to '" + t + "' refused (SUBACK 0x80): a"
+                report("denied", device, "mqtt.topic.denied", "subscribe to '" + shown(t) + "' refused (SUBACK 0x80): a"
                         + " device subscribes only to " + ClientIds.configTopic(device) + " and "
                         + ClientIds.commandsTopic(device));
             }
             return ok;
+        }
+
+        /** A topic from the network as the log shows it: at most 200 characters, so a denial is one short line. */
+        private static String shown(String topic) {
+            return topic.length() <= 200 ? topic : topic.substring(0, 200) + "…(" + topic.length() + " characters)";
         }
 
         private static boolean noWildcards(String topic) {

@@ -25,13 +25,14 @@ import javax.net.ssl.SSLSessionContext;
  * Where the broker sees the plaintext MQTT bytes of each connection, below Moquette: Moquette 0.17 can answer a
  * refused login only with CONNACK 4 and has no hook before it decodes a PUBLISH, but IoT Core answered 5 (1 for a
  * protocol level other than 3.1.1) and closed the connection on a QoS 2 PUBLISH. An {@link SSLEngine} wrapper
- * handed out by Moquette's TLS context does both:
+ * handed out by Moquette's TLS context does these:
  * <ul>
  * <li>it reads the CONNECT (client id, protocol level) and rewrites the refusal CONNACK's return code;</li>
  * <li>it fails the TLS read when a QoS 2 PUBLISH starts, so Moquette closes the channel before it acknowledges or
  *     routes the message;</li>
  * <li>with {@code --require-sni} it refuses an SNI naming none of the broker's host names (alert
  *     unrecognized_name, as a front end that does not serve the name);</li>
+ * <li>it clears the retain flag of a device's PUBLISH: IoT Core kept no retained messages;</li>
  * <li>it knows whether the whole CONNECT has arrived, for the broker's CONNECT deadline, and fails the first TLS
  *     record that comes later than the connect timeout after the connection opened while the CONNECT is still
  *     incomplete (a second line of defence: the deadline closes the connection at the timeout itself).</li>
@@ -289,7 +290,15 @@ final class TlsTap {
                 for (int i = 0; i < len; i++) {
                     ByteBuffer b = dsts[off + i];
                     for (int p = before[i]; p < b.position(); p++) {
-                        if (feed(b.get(p) & 0xff)) {
+                        int v = b.get(p) & 0xff;
+                        if (state == 0 && packets > 0 && v >> 4 == 3 && (v & 1) != 0) {
+                            // IoT Core kept no retained messages; Moquette would keep every one a device sends to
+                            // its own events subfolders (up to 256 KiB each, topics nobody can subscribe to) for
+                            // ever: the flag is cleared, the message goes on as an ordinary one
+                            v &= ~1;
+                            b.put(p, (byte) v);
+                        }
+                        if (feed(v)) {
                             qos2Refused = true;
                             listener.qos2Refused(this);
                             throw new SSLException("QoS 2 PUBLISH refused: IoT Core closes the connection");

@@ -245,6 +245,51 @@ class BrokerLoadTest {
         }
     }
 
+    @Test
+    @Timeout(300)
+    void aConnectedDeviceCannotMakeTheBrokerKeepRetainedMessagesOrEndlessSubscriptions() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair k = g.generateKeyPair();
+        Registry r = new Registry("my-project", "us-central1", "my-registry", new LinkedHashMap<>())
+                .with(new Registry.Device("dev-0000", false, List.of(new Registry.Credential("ES256_PEM",
+                        new VerifyKey("dev-0000", P256, k.getPublic(), null), null)), null));
+        String token = TokenForge.es256(k.getPrivate()).claims(NOW, NOW + 3600, "my-project").build();
+        java.util.concurrent.atomic.AtomicInteger messages = new java.util.concurrent.atomic.AtomicInteger();
+        try (LocalBroker broker = LocalBroker.start(new BrokerSettings(r, "127.0.0.1", 0, dir.resolve("state"),
+                List.of("localhost"), false, true, Duration.ofMinutes(10), Fixtures.CLOCK), new BrokerListener() {
+                    @Override
+                    public void event(Event event) {
+                    }
+
+                    @Override
+                    public void message(Message message) {
+                        messages.incrementAndGet(); // counted, not kept: the heap measured is the broker's
+                    }
+                });
+             RawDevice d = RawDevice.open(LocalBrokerTest.trusting(broker), broker.port(), Duration.ofSeconds(30))) {
+            assertThat(d.connect(PREFIX + "dev-0000", token)).isZero();
+            long before = usedHeapAfterGc();
+            byte[] payload = new byte[250 * 1024];
+            for (int i = 0; i < 120; i++) { // 30 MB of retained messages, were they kept
+                assertThat(d.publishRetained1("/devices/dev-0000/events/r" + i, payload)).isEqualTo(4);
+            }
+            String level = "c".repeat(30_000);
+            for (int i = 0; i < 500; i++) { // 15 MB of subscriptions, were they taken
+                assertThat(d.subscribe("/devices/dev-0000/commands/" + i + level)).isEqualTo(0x80);
+            }
+            assertThat(d.alive()).isTrue();
+            long grown = usedHeapAfterGc() - before;
+            System.out.printf("BrokerLoadTest: 120 retained 250 KiB messages and 500 30 KB subscriptions later the heap"
+                    + " grew %d KB%n", grown / 1024);
+            assertThat(grown).isLessThan(12L << 20);
+            for (int i = 0; i < 100 && messages.get() < 120; i++) {
+                Thread.sleep(20);
+            }
+            assertThat(messages.get()).as("delivered as ordinary messages").isEqualTo(120);
+        }
+    }
+
     static long usedHeapAfterGc() throws InterruptedException {
         Runtime rt = Runtime.getRuntime();
         for (int i = 0; i < 3; i++) {

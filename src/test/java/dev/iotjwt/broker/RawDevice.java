@@ -80,13 +80,22 @@ final class RawDevice implements AutoCloseable {
 
     /** PUBLISH with QoS 1 and the next packet's type: 4 for PUBACK; EOFException when the broker closed instead. */
     int publish1(String topic, byte[] payload) throws IOException {
+        return publish(0x32, topic, payload);
+    }
+
+    /** As {@link #publish1}, with the retain flag set. */
+    int publishRetained1(String topic, byte[] payload) throws IOException {
+        return publish(0x33, topic, payload);
+    }
+
+    private int publish(int header, String topic, byte[] payload) throws IOException {
         packetId = packetId % 65535 + 1;
         ByteArrayOutputStream v = new ByteArrayOutputStream();
         string(v, topic);
         v.write(packetId >> 8);
         v.write(packetId & 0xff);
         v.writeBytes(payload);
-        send(0x32, v.toByteArray());
+        send(header, v.toByteArray());
         return read().type();
     }
 
