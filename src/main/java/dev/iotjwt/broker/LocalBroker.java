@@ -435,8 +435,8 @@ public final class LocalBroker implements AutoCloseable {
                     || t.equals(ClientIds.eventsTopic(device)) || t.startsWith(ClientIds.eventsTopic(device) + "/")
                     && noWildcards(t));
             if (!ok) {
-                report("denied", device, "mqtt.topic.denied", "publish to '" + shown(t) + "' refused: a device publishes"
-                        + " only to " + ClientIds.eventsTopic(device) + "[/SUBFOLDER] and " + ClientIds.stateTopic(device)
+                report("denied", device, "mqtt.topic.denied", "publish to '" + shown(t) + "' refused: a device"
+                        + " publishes only to " + ClientIds.eventsTopic(device) + "[/SUBFOLDER] and " + ClientIds.stateTopic(device)
                         + "; IoT Core closes the connection");
                 timers.execute(() -> {
                     try {

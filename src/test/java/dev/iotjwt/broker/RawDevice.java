@@ -141,7 +141,10 @@ final class RawDevice implements AutoCloseable {
         }
     }
 
-    /** The next packet (a QoS 1 PUBLISH is acknowledged), or null when none comes within the read timeout; EOFException when the broker closed. */
+    /**
+     * The next packet (a QoS 1 PUBLISH is acknowledged), or null when none comes within the read timeout;
+     * EOFException when the broker closed.
+     */
     Packet poll() throws IOException {
         try {
             return read();
