@@ -436,8 +436,8 @@ public final class LocalBroker implements AutoCloseable {
                     && noWildcards(t));
             if (!ok) {
                 report("denied", device, "mqtt.topic.denied", "publish to '" + shown(t) + "' refused: a device"
-                        + " publishes only to " + ClientIds.eventsTopic(device) + "[/SUBFOLDER] and " + ClientIds.stateTopic(device)
-                        + "; IoT Core closes the connection");
+                        + " publishes only to " + ClientIds.eventsTopic(device) + "[/SUBFOLDER] and "
+                        + ClientIds.stateTopic(device) + "; IoT Core closes the connection");
                 timers.execute(() -> {
                     try {
                         server.disconnectClient(clientId);
