@@ -18,9 +18,9 @@ import java.util.List;
  * @param strict         also refuse padding and other non-canonical token encodings
  * @param skew           the clock skew allowed for iat and exp (IoT Core: 10 minutes)
  * @param clock          the time tokens are judged at
- * @param connectTimeout how long a connection may take from TCP accept to a complete CONNECT: a connection that is
- *                       silent that long before its CONNECT is closed, and one still without a complete CONNECT
- *                       after it is closed at its next byte (rounded up to whole seconds, at least one)
+ * @param connectTimeout how long a connection may take from TCP accept to a complete CONNECT, TLS handshake
+ *                       included; one without a complete CONNECT by then is closed, however it trickles bytes
+ *                       (rounded up to whole seconds, at least one)
  */
 public record BrokerSettings(Registry registry, String bind, int port, Path stateDir, List<String> hostnames,
                              boolean requireSni, boolean strict, Duration skew, Clock clock, Duration connectTimeout) {
