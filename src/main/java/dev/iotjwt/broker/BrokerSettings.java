@@ -8,20 +8,32 @@ import java.util.List;
 /**
  * How to run the local broker.
  *
- * @param registry   the devices it accepts
- * @param bind       the address to listen on (127.0.0.1 unless told otherwise)
- * @param port       the TLS port; 0 picks a free one
- * @param stateDir   where its CA and server certificate live
- * @param hostnames  the names (and addresses) its server certificate covers
- * @param requireSni refuse clients without SNI as Google's front end did (a placeholder certificate), and SNI names
- *                   it does not serve (alert unrecognized_name)
- * @param strict     also refuse padding and other non-canonical token encodings
- * @param skew       the clock skew allowed for iat and exp (IoT Core: 10 minutes)
- * @param clock      the time tokens are judged at
+ * @param registry       the devices it accepts
+ * @param bind           the address to listen on (127.0.0.1 unless told otherwise)
+ * @param port           the TLS port; 0 picks a free one
+ * @param stateDir       where its CA and server certificate live
+ * @param hostnames      the names (and addresses) its server certificate covers
+ * @param requireSni     refuse clients without SNI as Google's front end did (a placeholder certificate), and SNI
+ *                       names it does not serve (alert unrecognized_name)
+ * @param strict         also refuse padding and other non-canonical token encodings
+ * @param skew           the clock skew allowed for iat and exp (IoT Core: 10 minutes)
+ * @param clock          the time tokens are judged at
+ * @param connectTimeout how long a connection may take from TCP accept to a complete CONNECT, TLS handshake
+ *                       included; one without a complete CONNECT by then is closed, however it trickles bytes
+ *                       (rounded up to whole seconds, at least one)
  */
 public record BrokerSettings(Registry registry, String bind, int port, Path stateDir, List<String> hostnames,
-                             boolean requireSni, boolean strict, Duration skew, Clock clock) {
+                             boolean requireSni, boolean strict, Duration skew, Clock clock, Duration connectTimeout) {
+    /** The CONNECT wait when none is given: as long as Netty's TLS handshake bound. */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
     public BrokerSettings {
         hostnames = List.copyOf(hostnames);
+    }
+
+    /** Settings with the default CONNECT wait ({@link #CONNECT_TIMEOUT}). */
+    public BrokerSettings(Registry registry, String bind, int port, Path stateDir, List<String> hostnames,
+                          boolean requireSni, boolean strict, Duration skew, Clock clock) {
+        this(registry, bind, port, stateDir, hostnames, requireSni, strict, skew, clock, CONNECT_TIMEOUT);
     }
 }

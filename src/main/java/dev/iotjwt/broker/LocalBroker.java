@@ -45,9 +45,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javax.net.ssl.KeyManager;
@@ -59,7 +59,9 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * The local IoT-Core-compatible broker: Moquette (a real MQTT broker) behind TLS only, with the registry's devices
  * judged as IoT Core judged them ({@link DeviceAuthenticator}), CONNACK 5 for a refusal, each device confined to its
  * own topics, QoS 2 refused by closing, the connection dropped when its token expires (plus skew), and the latest
- * config delivered on subscribe. This is the only class that touches Moquette.
+ * config delivered on subscribe. A connection has the connect timeout, from TCP accept, to send its whole CONNECT, or
+ * it is closed: however slowly it trickles bytes, and whether or not its TLS handshake ever finished. This is the only
+ * class that touches Moquette.
  */
 public final class LocalBroker implements AutoCloseable {
     /** Largest MQTT packet accepted: IoT Core's 256 KiB payload plus headers. */
@@ -93,11 +95,15 @@ public final class LocalBroker implements AutoCloseable {
         this.pki = pki;
         this.pkiCreated = pkiCreated;
         this.authenticator = new DeviceAuthenticator(settings.registry(), settings.strict(), settings.skew());
-        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "iotjwt-broker-expiry");
             t.setDaemon(true);
             return t;
         });
+        // a device that reconnects replaces its drop timer: the cancelled one must leave the queue now, not at its
+        // exp + skew (up to a day later), or every reconnect would hold memory until then
+        pool.setRemoveOnCancelPolicy(true);
+        this.timers = pool;
     }
 
     /** Starts the broker; it listens when this returns. */
@@ -168,10 +174,13 @@ public final class LocalBroker implements AutoCloseable {
         p.setProperty("immediate_buffer_flush", "true");
         p.setProperty("netty.mqtt.message_size", String.valueOf(MAX_MESSAGE));
         p.setProperty("netty.tcp_nodelay", "true");
+        // the idle timer Moquette puts before TLS on every connection until its CONNECT (keep-alive replaces it)
+        p.setProperty("netty.channel_timeout.seconds", String.valueOf(connectTimeoutSeconds()));
         TlsTap.Ctx tls = tlsContext();
         Gate gate = new Gate();
         try {
             server.startServer(new MemoryConfig(p), List.of(new Events()), () -> tls, gate, gate);
+            installConnectDeadline();
         } catch (IOException | RuntimeException e) {
             server.stopServer();
             timers.shutdownNow();
@@ -189,6 +198,68 @@ public final class LocalBroker implements AutoCloseable {
         }
         port = chosen;
         publishConfigs();
+    }
+
+    /**
+     * Puts a {@link ConnectDeadline} in every new connection's pipeline. Moquette 0.17 has no hook for that: its
+     * acceptor adds its optional error catcher (unused here, for Bugsnag) to every pipeline right after TLS, so the
+     * deadline takes that place. Without it (another Moquette), Moquette's idle timer still closes a connection
+     * silent for the timeout, and the TLS tap one that sends a TLS record after it, but not one trickling the bytes
+     * of a single record: said as an error event.
+     */
+    private void installConnectDeadline() {
+        try {
+            java.lang.reflect.Field acceptorField = Server.class.getDeclaredField("acceptor");
+            acceptorField.setAccessible(true);
+            Object acceptor = acceptorField.get(server);
+            java.lang.reflect.Field catcher = acceptor.getClass().getDeclaredField("errorsCather");
+            catcher.setAccessible(true);
+            if (((java.util.Optional<?>) catcher.get(acceptor)).isEmpty()) {
+                catcher.set(acceptor, java.util.Optional.of(new ConnectDeadline()));
+                return;
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // reported below
+        }
+        report("error", null, "broker.internal", "cannot put the CONNECT deadline into Moquette's pipeline; a"
+                + " connection without CONNECT is closed after " + connectTimeoutSeconds() + " s of silence or at its"
+                + " first TLS record after that");
+    }
+
+    /**
+     * Closes a connection that has not sent its whole CONNECT within the connect timeout of its TCP accept; one
+     * instance in every pipeline, right after TLS.
+     */
+    @io.netty.channel.ChannelHandler.Sharable
+    private final class ConnectDeadline extends io.netty.channel.ChannelInboundHandlerAdapter {
+        @Override
+        public void handlerAdded(io.netty.channel.ChannelHandlerContext ctx) {
+            io.netty.util.concurrent.Future<?> timer = ctx.executor().schedule(() -> expire(ctx),
+                    connectTimeoutSeconds(), TimeUnit.SECONDS);
+            ctx.channel().closeFuture().addListener(closed -> timer.cancel(false));
+        }
+
+        private void expire(io.netty.channel.ChannelHandlerContext ctx) {
+            io.netty.handler.ssl.SslHandler ssl = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+            if (ssl != null && ssl.engine() instanceof TlsTap.TapEngine tap) {
+                if (tap.connectRead()) {
+                    return;
+                }
+                tap.timedOut();
+            }
+            ctx.close();
+        }
+    }
+
+    /** The connect timeout in whole seconds (Moquette's unit), rounded up, at least one. */
+    private long connectTimeoutSeconds() {
+        Duration t = settings.connectTimeout();
+        return Math.max(1, t.getSeconds() + (t.getNano() > 0 ? 1 : 0));
+    }
+
+    /** Drop timers waiting (tests: a reconnecting device must not pile them up). */
+    int pendingTimers() {
+        return ((ScheduledThreadPoolExecutor) timers).getQueue().size();
     }
 
     private static int freePort(InetAddress bind) throws InputException {
@@ -243,7 +314,7 @@ public final class LocalBroker implements AutoCloseable {
                     ApplicationProtocolConfig.DISABLED, ClientAuth.NONE, null, false);
             Set<String> names = settings.requireSni() ? settings.hostnames().stream()
                     .map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet()) : null;
-            return new TlsTap.Ctx(netty, names, new TapEvents());
+            return new TlsTap.Ctx(netty, names, new TapEvents(), Duration.ofSeconds(connectTimeoutSeconds()));
         } catch (GeneralSecurityException e) {
             throw new InputException(null, "cannot set up the broker's TLS: " + e.getMessage(), null, e);
         }
@@ -364,9 +435,9 @@ public final class LocalBroker implements AutoCloseable {
                     || t.equals(ClientIds.eventsTopic(device)) || t.startsWith(ClientIds.eventsTopic(device) + "/")
                     && noWildcards(t));
             if (!ok) {
-                report("denied", device, "mqtt.topic.denied", "publish to '" + t + "' refused: a device publishes"
-                        + " only to " + ClientIds.eventsTopic(device) + "[/SUBFOLDER] and " + ClientIds.stateTopic(device)
-                        + "; IoT Core closes the connection");
+                report("denied", device, "mqtt.topic.denied", "publish to '" + shown(t) + "' refused: a device"
+                        + " publishes only to " + ClientIds.eventsTopic(device) + "[/SUBFOLDER] and "
+                        + ClientIds.stateTopic(device) + "; IoT Core closes the connection");
                 timers.execute(() -> {
                     try {
                         server.disconnectClient(clientId);
@@ -385,16 +456,21 @@ public final class LocalBroker implements AutoCloseable {
             }
             String device = deviceOf(clientId);
             String t = topic.toString();
-            String commands = device == null ? null : "/devices/" + device + "/commands";
-            boolean ok = device != null && (t.equals(ClientIds.configTopic(device)) || t.equals(commands)
-                    || t.equals(ClientIds.commandsTopic(device)) || t.startsWith(commands + "/")
-                    && (noWildcards(t) || t.endsWith("/#") && noWildcards(t.substring(0, t.length() - 2))));
+            // exactly these filters, so a connection holds at most three subscriptions: distinct filters under
+            // commands/ (up to 64 KiB each, without end) would each take broker memory until the device leaves
+            boolean ok = device != null && (t.equals(ClientIds.configTopic(device))
+                    || t.equals(ClientIds.commandsTopic(device)) || t.equals("/devices/" + device + "/commands"));
             if (!ok) {
-                report("denied", device, "mqtt.topic.denied", "subscribe to '" + t + "' refused (SUBACK 0x80): a"
+                report("denied", device, "mqtt.topic.denied", "subscribe to '" + shown(t) + "' refused (SUBACK 0x80): a"
                         + " device subscribes only to " + ClientIds.configTopic(device) + " and "
                         + ClientIds.commandsTopic(device));
             }
             return ok;
+        }
+
+        /** A topic from the network as the log shows it: at most 200 characters, so a denial is one short line. */
+        private static String shown(String topic) {
+            return topic.length() <= 200 ? topic : topic.substring(0, 200) + "…(" + topic.length() + " characters)";
         }
 
         private static boolean noWildcards(String topic) {
@@ -471,6 +547,15 @@ public final class LocalBroker implements AutoCloseable {
                     + " protocol level " + engine.level() + (engine.level() == 3 ? " (MQTT 3.1)" : engine.level() == 5
                     ? " (MQTT 5)" : "") + "; IoT Core speaks MQTT 3.1.1 (level 4) only and answered CONNACK 1: set the"
                     + " client to 3.1.1");
+        }
+
+        @Override
+        public void connectTimedOut(TlsTap.TapEngine engine) {
+            String id = engine.clientId();
+            report("dropped", deviceOf(id) != null ? deviceOf(id) : id, "mqtt.connect-timeout", "the connection from "
+                    + engine.getPeerHost() + ":" + engine.getPeerPort() + " sent no complete CONNECT within "
+                    + connectTimeoutSeconds() + " s (open " + engine.openMillis() + " ms) and is closed: a device"
+                    + " sends its CONNECT right after the TLS handshake");
         }
 
         @Override

@@ -25,13 +25,17 @@ import javax.net.ssl.SSLSessionContext;
  * Where the broker sees the plaintext MQTT bytes of each connection, below Moquette: Moquette 0.17 can answer a
  * refused login only with CONNACK 4 and has no hook before it decodes a PUBLISH, but IoT Core answered 5 (1 for a
  * protocol level other than 3.1.1) and closed the connection on a QoS 2 PUBLISH. An {@link SSLEngine} wrapper
- * handed out by Moquette's TLS context does both:
+ * handed out by Moquette's TLS context does these:
  * <ul>
  * <li>it reads the CONNECT (client id, protocol level) and rewrites the refusal CONNACK's return code;</li>
  * <li>it fails the TLS read when a QoS 2 PUBLISH starts, so Moquette closes the channel before it acknowledges or
  *     routes the message;</li>
  * <li>with {@code --require-sni} it refuses an SNI naming none of the broker's host names (alert
- *     unrecognized_name, as a front end that does not serve the name).</li>
+ *     unrecognized_name, as a front end that does not serve the name);</li>
+ * <li>it clears the retain flag of a device's PUBLISH: IoT Core kept no retained messages;</li>
+ * <li>it knows whether the whole CONNECT has arrived, for the broker's CONNECT deadline, and fails the first TLS
+ *     record that comes later than the connect timeout after the connection opened while the CONNECT is still
+ *     incomplete (a second line of defence: the deadline closes the connection at the timeout itself).</li>
  * </ul>
  * The engine of the connection being read is published in {@link #CURRENT}: Moquette calls the authenticator on the
  * same Netty thread, within the read that decrypted the CONNECT.
@@ -54,6 +58,9 @@ final class TlsTap {
 
         /** A QoS 2 PUBLISH arrived; the connection is being closed. */
         void qos2Refused(TapEngine engine);
+
+        /** The connection closed, or is being closed, without a complete CONNECT within the connect timeout. */
+        void connectTimedOut(TapEngine engine);
     }
 
     static String sniOf(SSLSession session) {
@@ -72,15 +79,18 @@ final class TlsTap {
         private final SslContext delegate;
         private final Set<String> sniNames;
         private final Listener listener;
+        private final long connectTimeoutNanos;
 
         /**
          * @param sniNames        the host names an SNI must name (lower case), or null to accept any SNI
          * @param listener        told of refusals the authenticator did not make
+         * @param connectTimeout  how long after it opens a connection must have sent its whole CONNECT
          */
-        Ctx(SslContext delegate, Set<String> sniNames, Listener listener) {
+        Ctx(SslContext delegate, Set<String> sniNames, Listener listener, java.time.Duration connectTimeout) {
             this.delegate = delegate;
             this.sniNames = sniNames;
             this.listener = listener;
+            this.connectTimeoutNanos = connectTimeout.toNanos();
         }
 
         @Override
@@ -120,7 +130,7 @@ final class TlsTap {
                 p.setSNIMatchers(List.of(new NameMatcher(sniNames)));
                 engine.setSSLParameters(p);
             }
-            return new TapEngine(engine, listener);
+            return new TapEngine(engine, listener, connectTimeoutNanos);
         }
     }
 
@@ -149,7 +159,13 @@ final class TlsTap {
         private long remaining;
         private long multiplier;
         private int packets;
-        private final java.io.ByteArrayOutputStream connect = new java.io.ByteArrayOutputStream();
+        private java.io.ByteArrayOutputStream connect = new java.io.ByteArrayOutputStream(); // null once read
+        // the CONNECT deadline: Moquette makes the engine when it accepts the connection
+        private final long opened = System.nanoTime();
+        private final long connectTimeoutNanos;
+        private volatile boolean connectRead;
+        private final java.util.concurrent.atomic.AtomicBoolean timedOut =
+                new java.util.concurrent.atomic.AtomicBoolean();
         // what the CONNECT said and what the authenticator decided
         private volatile String clientId;
         private volatile int level = -1;
@@ -158,10 +174,37 @@ final class TlsTap {
         private volatile int refusalCode = 5;
         private volatile boolean qos2Refused;
 
-        TapEngine(SSLEngine delegate, Listener listener) {
+        TapEngine(SSLEngine delegate, Listener listener, long connectTimeoutNanos) {
             super(delegate.getPeerHost(), delegate.getPeerPort());
             this.d = delegate;
             this.listener = listener;
+            this.connectTimeoutNanos = connectTimeoutNanos;
+        }
+
+        /** How long the connection has been open, in milliseconds. */
+        long openMillis() {
+            return (System.nanoTime() - opened) / 1_000_000;
+        }
+
+        /** Whether the whole CONNECT has arrived. */
+        boolean connectRead() {
+            return connectRead;
+        }
+
+        /** True when the connect timeout passed without a complete CONNECT; tells the listener (once). */
+        private boolean connectOverdue() {
+            if (connectRead || System.nanoTime() - opened < connectTimeoutNanos) {
+                return false;
+            }
+            timedOut();
+            return true;
+        }
+
+        /** The broker closes this connection for want of a complete CONNECT; tells the listener (once). */
+        void timedOut() {
+            if (!connectRead && timedOut.compareAndSet(false, true)) {
+                listener.connectTimedOut(this);
+            }
         }
 
         String sni() {
@@ -238,13 +281,24 @@ final class TlsTap {
             for (int i = 0; i < len; i++) {
                 before[i] = dsts[off + i].position();
             }
+            if (connectOverdue()) {
+                throw new SSLException("no complete CONNECT within the connect timeout: closing");
+            }
             CURRENT.set(this); // stays set while Netty fires the decrypted bytes up the pipeline on this thread
             SSLEngineResult r = d.unwrap(src, dsts, off, len);
             if (r.bytesProduced() > 0) {
                 for (int i = 0; i < len; i++) {
                     ByteBuffer b = dsts[off + i];
                     for (int p = before[i]; p < b.position(); p++) {
-                        if (feed(b.get(p) & 0xff)) {
+                        int v = b.get(p) & 0xff;
+                        if (state == 0 && packets > 0 && v >> 4 == 3 && (v & 1) != 0) {
+                            // IoT Core kept no retained messages; Moquette would keep every one a device sends to
+                            // its own events subfolders (up to 256 KiB each, topics nobody can subscribe to) for
+                            // ever: the flag is cleared, the message goes on as an ordinary one
+                            v &= ~1;
+                            b.put(p, (byte) v);
+                        }
+                        if (feed(v)) {
                             qos2Refused = true;
                             listener.qos2Refused(this);
                             throw new SSLException("QoS 2 PUBLISH refused: IoT Core closes the connection");
@@ -277,7 +331,7 @@ final class TlsTap {
                     return false;
                 }
                 default -> {
-                    if (packets == 1 && connect.size() < CONNECT_CAPTURE) {
+                    if (packets == 1 && connect != null && connect.size() < CONNECT_CAPTURE) {
                         connect.write(b);
                     }
                     if (--remaining == 0) {
@@ -292,6 +346,8 @@ final class TlsTap {
         private void packetEnded() {
             if (packets == 1) {
                 readConnect(connect.toByteArray());
+                connect = null;
+                connectRead = true;
             }
         }
 
@@ -333,6 +389,7 @@ final class TlsTap {
 
         @Override
         public void closeInbound() throws SSLException {
+            connectOverdue(); // Netty closes the engine when the channel closes: Moquette's idle timer, say
             d.closeInbound();
         }
 
@@ -343,6 +400,7 @@ final class TlsTap {
 
         @Override
         public void closeOutbound() {
+            connectOverdue();
             d.closeOutbound();
         }
 

@@ -91,6 +91,12 @@ final class BrokerCommand implements Callable<Integer> {
             description = "Clock skew allowed for iat and exp (IoT Core: ${DEFAULT-VALUE}).")
     Duration skew;
 
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            converter = Converters.DurationConverter.class,
+            description = "How long a connection may take from TCP accept to a complete CONNECT, TLS handshake"
+                    + " included; a slower or silent one is closed (whole seconds; default: ${DEFAULT-VALUE}).")
+    Duration connectTimeout;
+
     @Option(names = "--events", paramLabel = "FILE", description = "Append what devices publish to FILE as JSON"
             + " lines instead of printing it.")
     Path eventsFile;
@@ -110,6 +116,9 @@ final class BrokerCommand implements Callable<Integer> {
         }
         if (skew.isNegative()) {
             throw new ParameterException(spec.commandLine(), "--skew must not be negative");
+        }
+        if (connectTimeout.compareTo(Duration.ofSeconds(1)) < 0 || connectTimeout.compareTo(Duration.ofHours(1)) > 0) {
+            throw new ParameterException(spec.commandLine(), "--connect-timeout must be from 1s to 1h");
         }
         if (stopAfter != null && (stopAfter.isNegative() || stopAfter.isZero())) {
             throw new ParameterException(spec.commandLine(), "--stop-after must be positive");
@@ -134,7 +143,7 @@ final class BrokerCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         BrokerLog log = new BrokerLog(err, spec.commandLine().getOut(), openEvents());
         LocalBroker broker = LocalBroker.start(new BrokerSettings(registry, bind, port, state, names, requireSni,
-                strict, skew, context.clock()), log);
+                strict, skew, context.clock(), connectTimeout), log);
         CountDownLatch stop = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             stop.countDown();

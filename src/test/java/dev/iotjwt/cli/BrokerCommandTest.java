@@ -173,6 +173,12 @@ class BrokerCommandTest {
         CliRun shape = CliRun.run("broker", "--device", "dev-ec", "--state-dir", home.toString());
         assertThat(shape.exitCode()).isEqualTo(2);
         assertThat(shape.err()).contains("ID=KEY_FILE");
+        for (String timeout : List.of("0s", "500ms", "2h")) {
+            CliRun wait = CliRun.run("broker", "--device", "dev-ec=" + Fixtures.key("p256_public.pem"),
+                    "--connect-timeout", timeout, "--state-dir", home.toString());
+            assertThat(wait.exitCode()).as(timeout).isEqualTo(2);
+            assertThat(wait.err()).contains("--connect-timeout must be from 1s to 1h");
+        }
     }
 
     @Test
