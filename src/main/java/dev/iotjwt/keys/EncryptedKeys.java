@@ -61,13 +61,15 @@ final class EncryptedKeys {
 
     /** Decrypts the body of a legacy OpenSSL-encrypted PEM block ({@code DEK-Info: AES-256-CBC,IV}). */
     static byte[] decryptLegacy(byte[] der, String dekInfo, char[] password, String source) throws InputException {
-        if (dekInfo == null || !dekInfo.contains(",")) {
+        String cipher = dekInfo == null || !dekInfo.contains(",") ? ""
+                : dekInfo.substring(0, dekInfo.indexOf(',')).strip();
+        String iv = cipher.isEmpty() ? "" : dekInfo.substring(dekInfo.indexOf(',') + 1).strip();
+        // DEK-Info: AES-256-CBC,<hex IV>; anything else is damage, and is not repeated in the message
+        if (!cipher.matches("[A-Za-z0-9-]{1,32}") || !iv.matches("([0-9A-Fa-f]{2}){1,32}")) {
             Arrays.fill(password, '\0');
             throw new InputException(source + ": the encrypted PEM block has no usable DEK-Info header; the file is"
                     + " damaged");
         }
-        String cipher = dekInfo.substring(0, dekInfo.indexOf(',')).strip();
-        String iv = dekInfo.substring(dekInfo.indexOf(',') + 1).strip();
         try {
             PEMDecryptor decryptor = new JcePEMDecryptorProviderBuilder().setProvider(Holder.BC).build(password)
                     .get(cipher);
