@@ -3,7 +3,6 @@ package dev.iotjwt.broker;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.iotjwt.InputException;
 import dev.iotjwt.testsupport.FuzzChecks;
-import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +18,6 @@ class RegistryFuzzTest {
     private static final Path FILE = tempFile();
 
     @FuzzTest(maxDuration = "20s")
-    @Timeout(10)
     void loadRegistry(byte[] data) throws IOException {
         Files.write(FILE, data);
         try {

@@ -6,7 +6,6 @@ import dev.iotjwt.InputException;
 import dev.iotjwt.material.KeyFacts;
 import dev.iotjwt.testsupport.Fixtures;
 import dev.iotjwt.testsupport.FuzzChecks;
-import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
 
@@ -20,7 +19,6 @@ class KeyReaderFuzzTest {
     private static final String SOURCE = "key.pem";
 
     @FuzzTest(maxDuration = "20s")
-    @Timeout(10)
     void readKey(FuzzedDataProvider data) {
         int mode = data.consumeInt(0, 2);
         byte[] file = data.consumeRemainingAsBytes();

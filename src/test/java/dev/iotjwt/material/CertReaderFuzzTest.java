@@ -6,7 +6,6 @@ import dev.iotjwt.diagnose.Finding;
 import dev.iotjwt.testsupport.Fixtures;
 import dev.iotjwt.testsupport.FuzzChecks;
 import dev.iotjwt.tls.CaBundle;
-import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,7 +23,6 @@ class CertReaderFuzzTest {
     private static final Path FILE = tempFile();
 
     @FuzzTest(maxDuration = "20s")
-    @Timeout(10)
     void readCertificates(byte[] data) throws IOException {
         Files.write(FILE, data);
         try {
