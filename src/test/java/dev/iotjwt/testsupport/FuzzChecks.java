@@ -93,7 +93,9 @@ public final class FuzzChecks {
         for (String part : token.replaceAll("[\\s\\x00]", "").split("\\.")) {
             try {
                 String url = part.replace('+', '-').replace('/', '_').replace("=", "");
-                b.append(new String(Base64.getUrlDecoder().decode(url), StandardCharsets.UTF_8)).append('\n');
+                byte[] bytes = Base64.getUrlDecoder().decode(url);
+                b.append(new String(bytes, StandardCharsets.UTF_8)).append('\n')
+                        .append(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes)).append('\n');
             } catch (IllegalArgumentException e) {
                 // not base64url: quoted as it is, if at all
             }
