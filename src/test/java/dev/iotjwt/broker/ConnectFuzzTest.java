@@ -8,6 +8,7 @@ import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.testsupport.Fixtures;
 import dev.iotjwt.testsupport.FuzzChecks;
+import dev.iotjwt.testsupport.FuzzStats;
 import dev.iotjwt.testsupport.TokenForge;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -16,6 +17,7 @@ import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import org.junit.jupiter.api.AfterAll;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +39,7 @@ import java.util.List;
  * and the claims of a token signed with the device key of dev-ec, sent in a well-formed CONNECT; bit 1, --strict.
  */
 class ConnectFuzzTest {
+    private static final FuzzStats STATS = new FuzzStats("ConnectFuzzTest.connect");
     /** As the broker sets Moquette's netty.mqtt.message_size. */
     private static final int MAX_MESSAGE = 256 * 1024 + 6 * 1024;
     private static final PrivateKey EC_KEY = ecKey();
@@ -46,6 +49,7 @@ class ConnectFuzzTest {
 
     @FuzzTest(maxDuration = "20s")
     void connect(FuzzedDataProvider data) {
+        STATS.count();
         int mode = data.consumeInt(0, 3);
         byte[] rest = data.consumeRemainingAsBytes();
         byte[] wire = (mode & 1) == 0 ? rest : signedConnect(new String(rest, StandardCharsets.UTF_8));
@@ -212,5 +216,10 @@ class ConnectFuzzTest {
             c.addProperty("expirationTime", expires);
         }
         return c;
+    }
+
+    @AfterAll
+    static void stats() {
+        STATS.report();
     }
 }

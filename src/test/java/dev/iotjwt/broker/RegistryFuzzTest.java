@@ -3,6 +3,8 @@ package dev.iotjwt.broker;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.iotjwt.InputException;
 import dev.iotjwt.testsupport.FuzzChecks;
+import dev.iotjwt.testsupport.FuzzStats;
+import org.junit.jupiter.api.AfterAll;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,10 +17,12 @@ import java.nio.file.Path;
  * with the fixtures' public keys and certificates, made by {@code make-fuzz-seeds.sh}.
  */
 class RegistryFuzzTest {
+    private static final FuzzStats STATS = new FuzzStats("RegistryFuzzTest.loadRegistry");
     private static final Path FILE = tempFile();
 
     @FuzzTest(maxDuration = "20s")
     void loadRegistry(byte[] data) throws IOException {
+        STATS.count();
         Files.write(FILE, data);
         try {
             Registry r = Registry.load(FILE);
@@ -45,5 +49,10 @@ class RegistryFuzzTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @AfterAll
+    static void stats() {
+        STATS.report();
     }
 }

@@ -10,6 +10,8 @@ import dev.iotjwt.keys.KeyMaterial;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.testsupport.Fixtures;
 import dev.iotjwt.testsupport.FuzzChecks;
+import dev.iotjwt.testsupport.FuzzStats;
+import org.junit.jupiter.api.AfterAll;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +24,7 @@ import java.util.List;
  * both), the project and strictness; the rest is the token.
  */
 class JwtCheckerFuzzTest {
+    private static final FuzzStats STATS = new FuzzStats("JwtCheckerFuzzTest.checkToken");
     private static final Gson JSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls()
             .create();
     private static final VerifyKey EC = key("p256_sec1.pem", true);
@@ -29,6 +32,7 @@ class JwtCheckerFuzzTest {
 
     @FuzzTest(maxDuration = "20s")
     void checkToken(FuzzedDataProvider data) {
+        STATS.count();
         int mode = data.consumeInt(0, 15);
         String token = data.consumeRemainingAsString();
         List<VerifyKey> keys = new ArrayList<>();
@@ -75,5 +79,10 @@ class JwtCheckerFuzzTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @AfterAll
+    static void stats() {
+        STATS.report();
     }
 }

@@ -6,6 +6,8 @@ import dev.iotjwt.InputException;
 import dev.iotjwt.material.KeyFacts;
 import dev.iotjwt.testsupport.Fixtures;
 import dev.iotjwt.testsupport.FuzzChecks;
+import dev.iotjwt.testsupport.FuzzStats;
+import org.junit.jupiter.api.AfterAll;
 
 import java.util.List;
 
@@ -16,10 +18,12 @@ import java.util.List;
  * Seeds: every key fixture ({@code KeyReaderFuzzTestInputs/readKey/}, made by {@code make-fuzz-seeds.sh}).
  */
 class KeyReaderFuzzTest {
+    private static final FuzzStats STATS = new FuzzStats("KeyReaderFuzzTest.readKey");
     private static final String SOURCE = "key.pem";
 
     @FuzzTest(maxDuration = "20s")
     void readKey(FuzzedDataProvider data) {
+        STATS.count();
         int mode = data.consumeInt(0, 2);
         byte[] file = data.consumeRemainingAsBytes();
         PasswordSource passwords = switch (mode) {
@@ -52,5 +56,10 @@ class KeyReaderFuzzTest {
         } catch (InputException e) {
             FuzzChecks.checkException(e);
         }
+    }
+
+    @AfterAll
+    static void stats() {
+        STATS.report();
     }
 }

@@ -5,7 +5,9 @@ import dev.iotjwt.InputException;
 import dev.iotjwt.diagnose.Finding;
 import dev.iotjwt.testsupport.Fixtures;
 import dev.iotjwt.testsupport.FuzzChecks;
+import dev.iotjwt.testsupport.FuzzStats;
 import dev.iotjwt.tls.CaBundle;
+import org.junit.jupiter.api.AfterAll;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,10 +22,12 @@ import java.util.List;
  * root bundles in {@code certs/}.
  */
 class CertReaderFuzzTest {
+    private static final FuzzStats STATS = new FuzzStats("CertReaderFuzzTest.readCertificates");
     private static final Path FILE = tempFile();
 
     @FuzzTest(maxDuration = "20s")
     void readCertificates(byte[] data) throws IOException {
+        STATS.count();
         Files.write(FILE, data);
         try {
             CertInspector.CertReport report = new CertInspector().inspectFile(FILE, Fixtures.NOW);
@@ -62,5 +66,10 @@ class CertReaderFuzzTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @AfterAll
+    static void stats() {
+        STATS.report();
     }
 }
