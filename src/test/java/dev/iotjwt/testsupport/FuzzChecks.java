@@ -25,7 +25,8 @@ public final class FuzzChecks {
     static final int WINDOW = 20;
     /** Passwords the fuzz targets hand to the tool: never to be shown. */
     public static final String WRONG_PASSWORD = "wrong-horse-battery";
-    private static final String[] PRIVATE_FIXTURES = {"rsa2048_pkcs1.pem", "p256_sec1.pem", "p256_high_sec1.pem",
+    private static final String[] PRIVATE_FIXTURES = {"rsa2048_pkcs1.pem", "rsa2048_pkcs8.pem", "p256_sec1.pem",
+        "p256_pkcs8.pem", "p256_high_sec1.pem",
         "p384_sec1.pem", "rsa1024_pkcs1.pem", "secp256k1_sec1.pem", "ed25519_pkcs8.pem"};
     private static final Pattern PRIV_HEX = Pattern.compile("(?s)priv:\\s*(.*?)\\s*pub:");
     private static final Set<String> SECRET_WINDOWS = secretWindows();
