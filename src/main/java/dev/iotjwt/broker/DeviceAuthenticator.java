@@ -91,7 +91,11 @@ public final class DeviceAuthenticator {
             return Decision.refuse(device.id(), "jwt.signature.invalid", "the signature does not verify with the"
                     + " device's credentials");
         }
-        Instant expiresAt = Instant.ofEpochSecond(report.claims().get("exp").getAsLong()).plus(skew);
+        if (report.times() == null || report.times().exp() == null) {
+            return Decision.refuse(device.id(), "jwt.claim.missing", "the claims have no usable exp");
+        }
+        // exp as the checker read it: a string ("1700000000") or a fraction Google tolerated is no JSON long
+        Instant expiresAt = Instant.ofEpochSecond(report.times().exp().epoch()).plus(skew);
         return new Decision(true, device.id(), null, "accepted", expiresAt);
     }
 }

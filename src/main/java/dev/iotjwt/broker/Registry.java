@@ -74,8 +74,8 @@ public record Registry(String project, String region, String registry, Map<Strin
     /** IoT Core's rule for registry and device ids; an id breaking it could not be a topic level either. */
     static void checkId(String id, String what) throws InputException {
         if (!id.matches("[a-zA-Z][-a-zA-Z0-9._+~%]{2,254}") || id.startsWith("goog")) {
-            throw new InputException(what + " '" + id + "' breaks IoT Core's rule: a letter, then 2-254 of letters,"
-                    + " digits and - . _ + ~ %, not starting with 'goog'");
+            throw new InputException(what + " '" + shown(id) + "' breaks IoT Core's rule: a letter, then 2-254 of"
+                    + " letters, digits and - . _ + ~ %, not starting with 'goog'");
         }
     }
 
@@ -95,7 +95,7 @@ public record Registry(String project, String region, String registry, Map<Strin
             }
             root = e.getAsJsonObject();
         } catch (com.google.gson.JsonParseException e) {
-            throw new InputException(source + ": is not valid JSON: " + e.getMessage());
+            throw new InputException(source + ": is not valid JSON: " + jsonProblem(e));
         }
         String project = string(root, "project", source, source);
         String region = root.has("region") ? string(root, "region", source, source) : "us-central1";
@@ -124,7 +124,11 @@ public record Registry(String project, String region, String registry, Map<Strin
         String id = string(d, "id", where, where);
         checkId(id, where + ": field 'id', device id");
         String at = where + " (device '" + id + "')";
-        boolean blocked = d.has("blocked") && d.get("blocked").getAsBoolean();
+        JsonElement block = d.get("blocked");
+        if (block != null && !block.isJsonNull() && !block.isJsonPrimitive()) {
+            throw new InputException(at + ": field 'blocked' must be true or false");
+        }
+        boolean blocked = block != null && !block.isJsonNull() && block.getAsBoolean();
         List<Credential> credentials = new ArrayList<>();
         JsonElement creds = d.get("credentials");
         if (creds != null) {
@@ -143,6 +147,9 @@ public record Registry(String project, String region, String registry, Map<Strin
         byte[] config = null;
         JsonElement c = d.get("config");
         if (c != null && c.isJsonObject() && c.getAsJsonObject().has("binaryData")) {
+            if (!c.getAsJsonObject().get("binaryData").isJsonPrimitive()) {
+                throw new InputException(at + ": field 'config.binaryData' must be a base64 string");
+            }
             try {
                 config = Base64.getDecoder().decode(c.getAsJsonObject().get("binaryData").getAsString());
             } catch (IllegalArgumentException e) {
@@ -160,7 +167,7 @@ public record Registry(String project, String region, String registry, Map<Strin
         JsonObject pk = e.getAsJsonObject().getAsJsonObject("publicKey");
         String format = string(pk, "format", where + ".publicKey", where);
         if (!List.of("RSA_PEM", "RSA_X509_PEM", "ES256_PEM", "ES256_X509_PEM").contains(format)) {
-            throw new InputException(where + ": field 'publicKey.format' is '" + format + "'; use RSA_PEM,"
+            throw new InputException(where + ": field 'publicKey.format' is '" + shown(format) + "'; use RSA_PEM,"
                     + " RSA_X509_PEM, ES256_PEM or ES256_X509_PEM");
         }
         String pem = string(pk, "key", where + ".publicKey", where);
@@ -182,15 +189,44 @@ public record Registry(String project, String region, String registry, Map<Strin
         Instant expires = null;
         JsonElement exp = e.getAsJsonObject().get("expirationTime");
         if (exp != null && !exp.isJsonNull()) {
+            if (!exp.isJsonPrimitive()) {
+                throw new InputException(where + ": field 'expirationTime' must be an RFC 3339 time string");
+            }
             try {
                 Instant t = Instant.parse(exp.getAsString());
                 expires = t.equals(Instant.EPOCH) ? null : t;
             } catch (DateTimeParseException ex) {
                 throw new InputException(where + ": field 'expirationTime' is not an RFC 3339 time: "
-                        + exp.getAsString());
+                        + shown(exp.getAsString()));
             }
         }
         return new Credential(format, new VerifyKey(where, m.type(), m.publicKey(), null), expires);
+    }
+
+    /**
+     * Gson's message on one line, without its exception class, its advice to programmers and the JSON path (member
+     * names of a damaged file can be anything, a pasted key included): line and column say where.
+     */
+    private static String jsonProblem(com.google.gson.JsonParseException e) {
+        String m = String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+                .replaceFirst("^[\\w.]+Exception: ", "")
+                .replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON", "malformed JSON");
+        int path = m.indexOf(" path $");
+        return path < 0 ? m : m.substring(0, path);
+    }
+
+    /**
+     * A value from the file that breaks a rule, as a message quotes it: on one line, and cut short, as it may be
+     * anything (a pasted private key too); where in the file the message says.
+     */
+    private static String shown(String value) {
+        StringBuilder b = new StringBuilder();
+        int i = 0;
+        for (; i < value.length() && i < 16; i++) {
+            char c = value.charAt(i);
+            b.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+        }
+        return i < value.length() ? b + "…" : b.toString();
     }
 
     private static String string(JsonObject o, String field, String where, String context) throws InputException {

@@ -5,7 +5,6 @@ import io.netty.handler.ssl.ApplicationProtocolNegotiator;
 import io.netty.handler.ssl.SslContext;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -42,8 +41,6 @@ import javax.net.ssl.SSLSessionContext;
  */
 final class TlsTap {
     static final ThreadLocal<TapEngine> CURRENT = new ThreadLocal<>();
-    /** Bytes of the CONNECT kept to read its client id; longer client ids are not IoT Core's anyway. */
-    private static final int CONNECT_CAPTURE = 4096;
 
     private TlsTap() {
     }
@@ -154,12 +151,7 @@ final class TlsTap {
         private final SSLEngine d;
         private final Listener listener;
         private boolean connackSeen;
-        // inbound MQTT frame parser
-        private int state;            // 0 = fixed header byte, 1 = remaining length, 2 = body
-        private long remaining;
-        private long multiplier;
-        private int packets;
-        private java.io.ByteArrayOutputStream connect = new java.io.ByteArrayOutputStream(); // null once read
+        private final MqttInbound inbound = new MqttInbound();
         // the CONNECT deadline: Moquette makes the engine when it accepts the connection
         private final long opened = System.nanoTime();
         private final long connectTimeoutNanos;
@@ -290,18 +282,23 @@ final class TlsTap {
                 for (int i = 0; i < len; i++) {
                     ByteBuffer b = dsts[off + i];
                     for (int p = before[i]; p < b.position(); p++) {
-                        int v = b.get(p) & 0xff;
-                        if (state == 0 && packets > 0 && v >> 4 == 3 && (v & 1) != 0) {
+                        MqttInbound.Event event = inbound.feed(b.get(p) & 0xff);
+                        if (event == MqttInbound.Event.RETAINED_PUBLISH) {
                             // IoT Core kept no retained messages; Moquette would keep every one a device sends to
                             // its own events subfolders (up to 256 KiB each, topics nobody can subscribe to) for
                             // ever: the flag is cleared, the message goes on as an ordinary one
-                            v &= ~1;
-                            b.put(p, (byte) v);
+                            b.put(p, (byte) (b.get(p) & ~1));
                         }
-                        if (feed(v)) {
+                        if (!connectRead && inbound.firstPacketEnded()) {
+                            connectRead = true;
+                        }
+                        if (event == MqttInbound.Event.QOS2_PUBLISH) {
                             qos2Refused = true;
                             listener.qos2Refused(this);
                             throw new SSLException("QoS 2 PUBLISH refused: IoT Core closes the connection");
+                        }
+                        if (event == MqttInbound.Event.CONNECT) {
+                            connectRead(inbound.connect());
                         }
                     }
                 }
@@ -309,72 +306,14 @@ final class TlsTap {
             return r;
         }
 
-        /** Feeds one plaintext byte; true when a PUBLISH with QoS 2 (or the invalid 3) starts. */
-        private boolean feed(int b) {
-            switch (state) {
-                case 0 -> {
-                    packets++;
-                    state = 1;
-                    remaining = 0;
-                    multiplier = 1;
-                    return (b >> 4) == 3 && ((b >> 1) & 3) >= 2;
-                }
-                case 1 -> {
-                    remaining += (b & 0x7f) * multiplier;
-                    multiplier *= 128;
-                    if ((b & 0x80) == 0) {
-                        state = remaining == 0 ? 0 : 2;
-                        if (state == 0) {
-                            packetEnded();
-                        }
-                    }
-                    return false;
-                }
-                default -> {
-                    if (packets == 1 && connect != null && connect.size() < CONNECT_CAPTURE) {
-                        connect.write(b);
-                    }
-                    if (--remaining == 0) {
-                        state = 0;
-                        packetEnded();
-                    }
-                    return false;
-                }
+        /** What the CONNECT said, for the authenticator and the log. */
+        private void connectRead(MqttInbound.Connect c) {
+            level = c.level();
+            if (c.clientId() != null) {
+                clientId = c.clientId();
             }
-        }
-
-        private void packetEnded() {
-            if (packets == 1) {
-                readConnect(connect.toByteArray());
-                connect = null;
-                connectRead = true;
-            }
-        }
-
-        /** Protocol name, level, flags, keep-alive, then the client id (MQTT 3.1.1 §3.1). */
-        private void readConnect(byte[] v) {
-            if (v.length < 2) {
-                return;
-            }
-            int nameLen = (v[0] & 0xff) << 8 | v[1] & 0xff;
-            int at = 2 + nameLen;
-            if (v.length < at + 6) {
-                return;
-            }
-            level = v[at] & 0xff;
-            int flags = v[at + 1] & 0xff;
-            int idLen = (v[at + 4] & 0xff) << 8 | v[at + 5] & 0xff;
-            int idStart = at + 6;
-            if (v.length >= idStart + idLen) {
-                clientId = new String(v, idStart, idLen, StandardCharsets.UTF_8);
-                int willAt = idStart + idLen;
-                if ((flags & 0x04) != 0) {
-                    int wl = v.length >= willAt + 2 ? (v[willAt] & 0xff) << 8 | v[willAt + 1] & 0xff : -1;
-                    willTopic = wl >= 0 && v.length >= willAt + 2 + wl
-                            ? new String(v, willAt + 2, wl, StandardCharsets.UTF_8) : "(unreadable)";
-                }
-            } else if ((flags & 0x04) != 0) {
-                willTopic = "(unreadable)";
+            if (c.willTopic() != null) {
+                willTopic = c.willTopic();
             }
             if (level != 4) {
                 listener.otherProtocol(this);

@@ -334,13 +334,18 @@ public final class JwtChecker {
                 return null;
             }
             if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
-                BigDecimal v = e.getAsBigDecimal();
+                BigDecimal v;
+                try {
+                    v = e.getAsBigDecimal();
+                } catch (NumberFormatException ex) { // an exponent beyond any BigDecimal: 1e9999999999
+                    return outOfRange(name, e.toString());
+                }
                 if (v.stripTrailingZeros().scale() > 0 || e.toString().contains(".") || e.toString().contains("e")
                         || e.toString().contains("E")) {
                     findings.add(Finding.warning("jwt.claim.type", name + " is " + e + ", not a whole number of"
                             + " seconds", "write " + name + " as an integer, e.g. " + v.longValue()));
                 }
-                return inRange(v) ? v.longValue() : null;
+                return inRange(v) ? Long.valueOf(v.longValue()) : outOfRange(name, e.toString());
             }
             if (isString(e)) {
                 String s = e.getAsString().strip();
@@ -349,7 +354,7 @@ public final class JwtChecker {
                     findings.add(Finding.warning("jwt.claim.type", name + " is the string \"" + s + "\", not a JSON"
                             + " number; Google accepted it, strict brokers do not", "write " + name + " without"
                             + " quotes: \"" + name + "\":" + v.longValue()));
-                    return inRange(v) ? v.longValue() : null;
+                    return inRange(v) ? Long.valueOf(v.longValue()) : outOfRange(name, s);
                 } catch (NumberFormatException ex) {
                     findings.add(Finding.error("jwt.claim.type", name + " is the string \"" + abbreviate(s) + "\","
                             + " not a number of seconds", "write " + name + " as epoch seconds, a JSON number"));
@@ -358,6 +363,13 @@ public final class JwtChecker {
             }
             findings.add(Finding.error("jwt.claim.type", name + " is " + abbreviate(e.toString()) + ", not a number"
                     + " of seconds", "write " + name + " as epoch seconds, a JSON number"));
+            return null;
+        }
+
+        /** A time claim no clock reaches: an error, as the time rules cannot judge it. */
+        private Long outOfRange(String name, String text) {
+            findings.add(Finding.error("jwt.claim.type", name + " is " + abbreviate(text) + ", out of the range of"
+                    + " times", "write " + name + " as epoch seconds, e.g. " + request.now().getEpochSecond()));
             return null;
         }
 

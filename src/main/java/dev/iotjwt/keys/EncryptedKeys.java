@@ -1,6 +1,15 @@
 package dev.iotjwt.keys;
 
 import dev.iotjwt.InputException;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.pkcs.KeyDerivationFunc;
+import org.bouncycastle.asn1.pkcs.PBEParameter;
+import org.bouncycastle.asn1.pkcs.PBES2Parameters;
+import org.bouncycastle.asn1.pkcs.PBKDF2Params;
+import org.bouncycastle.asn1.pkcs.PKCS12PBEParams;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMDecryptor;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
@@ -9,6 +18,7 @@ import org.bouncycastle.operator.InputDecryptorProvider;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.bouncycastle.util.encoders.Hex;
 
+import java.math.BigInteger;
 import java.security.Provider;
 import java.util.Arrays;
 
@@ -21,6 +31,12 @@ final class EncryptedKeys {
     private static final class Holder {
         static final Provider BC = new BouncyCastleProvider();
     }
+
+    /** The most PBKDF2 (or PKCS#12, PKCS#5 v1) iterations run for one key: about a second. */
+    static final long MAX_ITERATIONS = 1_000_000;
+    /** The most memory (128·N·r bytes) or work (N·r·p) scrypt may ask for one key. */
+    static final long MAX_SCRYPT_BYTES = 256L << 20;
+    private static final String SCRYPT_OID = "1.3.6.1.4.1.11591.4.11";
 
     private EncryptedKeys() {
     }
@@ -49,9 +65,12 @@ final class EncryptedKeys {
     static byte[] decryptPkcs8(byte[] der, char[] password, String source) throws InputException {
         try {
             PKCS8EncryptedPrivateKeyInfo info = new PKCS8EncryptedPrivateKeyInfo(der);
+            checkWork(info, source);
             InputDecryptorProvider decryptor = new JceOpenSSLPKCS8DecryptorProviderBuilder()
                     .setProvider(Holder.BC).build(password);
             return info.decryptPrivateKeyInfo(decryptor).getEncoded();
+        } catch (InputException e) {
+            throw e;
         } catch (Exception e) {
             throw failure(source, "encrypted PKCS#8 private key", e);
         } finally {
@@ -59,15 +78,59 @@ final class EncryptedKeys {
         }
     }
 
+    /**
+     * Refuses key derivation no real key asks for: the iteration count (or scrypt's cost) is in the file, and 2^31
+     * PBKDF2 iterations would hang the tool for hours. OpenSSL writes 2048, this tool 100,000.
+     */
+    private static void checkWork(PKCS8EncryptedPrivateKeyInfo info, String source) throws InputException {
+        AlgorithmIdentifier alg = info.getEncryptionAlgorithm();
+        String oid = alg.getAlgorithm().getId();
+        BigInteger iterations = null;
+        BigInteger scryptMemory = null;
+        try {
+            if (PKCSObjectIdentifiers.id_PBES2.equals(alg.getAlgorithm())) {
+                KeyDerivationFunc kdf = PBES2Parameters.getInstance(alg.getParameters()).getKeyDerivationFunc();
+                if (PKCSObjectIdentifiers.id_PBKDF2.equals(kdf.getAlgorithm())) {
+                    iterations = PBKDF2Params.getInstance(kdf.getParameters()).getIterationCount();
+                } else if (SCRYPT_OID.equals(kdf.getAlgorithm().getId())) {
+                    // ScryptParams ::= SEQUENCE { salt, costParameter N, blockSize r, parallelizationParameter p, … }
+                    ASN1Sequence p = ASN1Sequence.getInstance(kdf.getParameters());
+                    BigInteger n = ASN1Integer.getInstance(p.getObjectAt(1)).getValue();
+                    BigInteger r = ASN1Integer.getInstance(p.getObjectAt(2)).getValue();
+                    BigInteger par = ASN1Integer.getInstance(p.getObjectAt(3)).getValue();
+                    scryptMemory = BigInteger.valueOf(128).multiply(n).multiply(r).max(n.multiply(r).multiply(par));
+                }
+            } else if (oid.startsWith("1.2.840.113549.1.12.1.")) {
+                iterations = PKCS12PBEParams.getInstance(alg.getParameters()).getIterations();
+            } else if (oid.startsWith("1.2.840.113549.1.5.")) {
+                iterations = PBEParameter.getInstance(alg.getParameters()).getIterationCount();
+            }
+        } catch (RuntimeException e) {
+            return; // damaged parameters: decrypting says so
+        }
+        if (iterations != null && iterations.compareTo(BigInteger.valueOf(MAX_ITERATIONS)) > 0) {
+            throw new InputException(source + ": the encrypted PKCS#8 private key asks for " + iterations
+                    + " key-derivation iterations, more than the " + MAX_ITERATIONS + " this tool runs",
+                    "re-encrypt it: openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out NEW");
+        }
+        if (scryptMemory != null && scryptMemory.compareTo(BigInteger.valueOf(MAX_SCRYPT_BYTES)) > 0) {
+            throw new InputException(source + ": the encrypted PKCS#8 private key asks for scrypt parameters that"
+                    + " need more than " + (MAX_SCRYPT_BYTES >> 20) + " MB to derive its key",
+                    "re-encrypt it: openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out NEW");
+        }
+    }
+
     /** Decrypts the body of a legacy OpenSSL-encrypted PEM block ({@code DEK-Info: AES-256-CBC,IV}). */
     static byte[] decryptLegacy(byte[] der, String dekInfo, char[] password, String source) throws InputException {
-        if (dekInfo == null || !dekInfo.contains(",")) {
+        String cipher = dekInfo == null || !dekInfo.contains(",") ? ""
+                : dekInfo.substring(0, dekInfo.indexOf(',')).strip();
+        String iv = cipher.isEmpty() ? "" : dekInfo.substring(dekInfo.indexOf(',') + 1).strip();
+        // DEK-Info: AES-256-CBC,<hex IV>; anything else is damage, and is not repeated in the message
+        if (!cipher.matches("[A-Za-z0-9-]{1,32}") || !iv.matches("([0-9A-Fa-f]{2}){1,32}")) {
             Arrays.fill(password, '\0');
             throw new InputException(source + ": the encrypted PEM block has no usable DEK-Info header; the file is"
                     + " damaged");
         }
-        String cipher = dekInfo.substring(0, dekInfo.indexOf(',')).strip();
-        String iv = dekInfo.substring(dekInfo.indexOf(',') + 1).strip();
         try {
             PEMDecryptor decryptor = new JcePEMDecryptorProviderBuilder().setProvider(Holder.BC).build(password)
                     .get(cipher);

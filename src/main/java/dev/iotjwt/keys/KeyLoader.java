@@ -124,7 +124,10 @@ public final class KeyLoader {
             return classify(d.bytes(), null, source, Encoding.DER, passwords, null).in(d.encoding(), d.note());
         }
         if (d.curve() != null && !List.of("prime256v1", "secp256r1", "P-256").contains(d.curve())) {
-            throw new InputException("key.unsupported", source + ": is an EC private key on curve " + d.curve()
+            // the name comes from the text as pasted: shown only when it is one (not key hex pasted on that line)
+            String curve = d.curve().matches("[A-Za-z][A-Za-z0-9-]{0,31}") ? "curve " + d.curve()
+                    : "a curve whose name is not readable";
+            throw new InputException("key.unsupported", source + ": is an EC private key on " + curve
                     + "; IoT Core's ES256 needs P-256 (prime256v1)",
                     "make a P-256 key: openssl ecparam -genkey -name prime256v1 -noout -out ec_private.pem");
         }

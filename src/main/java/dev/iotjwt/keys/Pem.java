@@ -7,9 +7,13 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** Finds PEM blocks in text that may have other text around them, CRLF line ends or a byte-order mark. */
 public final class Pem {
+    /** What PEM labels look like (RFC 7468): CERTIFICATE, RSA PRIVATE KEY, X509 CRL, … */
+    private static final Pattern LABEL = Pattern.compile("[A-Z0-9][A-Z0-9 ._#/()-]{0,39}");
+
     private Pem() {
     }
 
@@ -33,7 +37,14 @@ public final class Pem {
             if (!line.startsWith("-----BEGIN ") || !line.endsWith("-----") || line.length() < 16) {
                 continue;
             }
-            String label = line.substring(11, line.length() - 5).strip();
+            String raw = line.substring(11, line.length() - 5).strip();
+            if (raw.contains("-----")) {
+                throw new InputException(source + ": line " + (i + 1) + " holds a whole PEM block ('-----BEGIN "
+                        + shown(raw.substring(0, raw.indexOf("-----")).strip()) + "-----' and more) on one line:"
+                        + " its line breaks are lost", "restore them: the BEGIN line, the base64 in lines of 64"
+                        + " characters, the END line");
+            }
+            String label = shown(raw);
             int begin = i + 1;
             Map<String, String> headers = new LinkedHashMap<>();
             StringBuilder body = new StringBuilder();
@@ -44,9 +55,9 @@ public final class Pem {
                 String l = lines[j].strip();
                 if (l.startsWith("-----END ")) {
                     String endLabel = l.endsWith("-----") ? l.substring(9, l.length() - 5).strip() : l.substring(9);
-                    if (!endLabel.equals(label)) {
+                    if (!endLabel.equals(raw)) {
                         throw new InputException(source + ": the PEM block '" + label + "' starting on line " + begin
-                                + " ends with '-----END " + endLabel + "-----'; the file is damaged");
+                                + " ends with '-----END " + shown(endLabel) + "-----'; the file is damaged");
                     }
                     ended = true;
                     break;
@@ -74,6 +85,14 @@ public final class Pem {
             throw new InputException(source + ": has a '-----BEGIN' marker but no complete PEM block");
         }
         return blocks;
+    }
+
+    /**
+     * A label as blocks keep it and messages show it: a real one as it is; other text (key bytes on a line whose
+     * line breaks were lost, say) cut short, so that no message repeats it.
+     */
+    static String shown(String label) {
+        return LABEL.matcher(label).matches() ? label : label.substring(0, Math.min(12, label.length())) + "…";
     }
 
     private static byte[] decode(String base64, String label, int line, String source) throws InputException {

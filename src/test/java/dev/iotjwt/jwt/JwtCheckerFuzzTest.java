@@ -1,0 +1,88 @@
+package dev.iotjwt.jwt;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import dev.iotjwt.diagnose.Finding;
+import dev.iotjwt.keys.KeyLoader;
+import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.keys.PasswordSource;
+import dev.iotjwt.testsupport.Fixtures;
+import dev.iotjwt.testsupport.FuzzChecks;
+import dev.iotjwt.testsupport.FuzzStats;
+import org.junit.jupiter.api.AfterAll;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Hostile tokens, judged as {@code iotjwt check} judges them at the fixed time, with the fixtures' keys: every token
+ * ends in a report (never an exception) whose findings are one line each and show no key material, and the report
+ * serialises to JSON. The last byte of an input chooses the keys (none, the P-256 private key, the RSA public key,
+ * both), the project and strictness; the rest is the token.
+ */
+class JwtCheckerFuzzTest {
+    private static final FuzzStats STATS = new FuzzStats("JwtCheckerFuzzTest.checkToken");
+    private static final Gson JSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls()
+            .create();
+    private static final VerifyKey EC = key("p256_sec1.pem", true);
+    private static final VerifyKey RSA = key("rsa2048_public.pem", false);
+
+    @FuzzTest(maxDuration = "20s")
+    void checkToken(FuzzedDataProvider data) {
+        STATS.count();
+        int mode = data.consumeInt(0, 15);
+        String token = data.consumeRemainingAsString();
+        List<VerifyKey> keys = new ArrayList<>();
+        if ((mode & 1) != 0) {
+            keys.add(EC);
+        }
+        if ((mode & 2) != 0) {
+            keys.add(RSA);
+        }
+        String project = (mode & 4) != 0 ? "my-project" : null;
+        boolean strict = (mode & 8) != 0;
+        CheckReport report = new JwtChecker().check(new CheckRequest(token, project, keys, Fixtures.NOW,
+                Duration.ofMinutes(10), strict));
+        if (report.findings() == null || report.verdicts().size() != 2) {
+            throw new AssertionError("an incomplete report: " + report);
+        }
+        if (report.ok() == report.findings().stream().anyMatch(Finding::isError)) {
+            throw new AssertionError("ok does not agree with the findings: " + report);
+        }
+        // a report quotes the token, its decoded header and claims, whatever the device put in them
+        String echoed = echoed(token, report);
+        for (Finding f : report.findings()) {
+            FuzzChecks.oneLine("finding " + f.code(), f.message(), null);
+            FuzzChecks.noSecret("finding " + f.code(), f.message(), echoed, null);
+            if (f.hint() != null) {
+                FuzzChecks.oneLine("the hint of finding " + f.code(), f.hint(), null);
+                FuzzChecks.noSecret("the hint of finding " + f.code(), f.hint(), echoed, null);
+            }
+        }
+        FuzzChecks.noSecret("the JSON report", JSON.toJson(report), echoed, null);
+    }
+
+    private static String echoed(String token, CheckReport report) {
+        return FuzzChecks.tokenText(token) + '\n' + JSON.toJson(report.header()) + '\n'
+                + JSON.toJson(report.claims());
+    }
+
+    private static VerifyKey key(String name, boolean privateKey) {
+        try {
+            KeyLoader loader = new KeyLoader();
+            KeyMaterial m = privateKey ? loader.readPrivateKey(Fixtures.key(name), PasswordSource.NONE)
+                    : loader.readPublicKey(Fixtures.key(name), PasswordSource.NONE);
+            return new VerifyKey(name, m.type(), KeyLoader.publicKeyOf(m), m.privateKey());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @AfterAll
+    static void stats() {
+        STATS.report();
+    }
+}
