@@ -58,6 +58,23 @@ final class EcPublicKeys {
         }
     }
 
+    /** Whether the key's point satisfies its curve's equation y² = x³ + ax + b (mod p); the JDK does not check. */
+    static boolean onCurve(java.security.interfaces.ECPublicKey key) {
+        java.security.spec.EllipticCurve curve = key.getParams().getCurve();
+        if (!(curve.getField() instanceof java.security.spec.ECFieldFp fp)) {
+            return true;
+        }
+        BigInteger p = fp.getP();
+        BigInteger x = key.getW().getAffineX();
+        BigInteger y = key.getW().getAffineY();
+        if (x == null || y == null || x.signum() < 0 || y.signum() < 0 || x.compareTo(p) >= 0 || y.compareTo(p) >= 0) {
+            return false;
+        }
+        BigInteger left = y.multiply(y).mod(p);
+        BigInteger right = x.pow(3).add(curve.getA().multiply(x)).add(curve.getB()).mod(p);
+        return left.equals(right);
+    }
+
     /** The uncompressed point 04 || X || Y, each coordinate as long as the field (32 bytes for P-256). */
     static byte[] uncompressed(PublicKey key) {
         java.security.interfaces.ECPublicKey ec = (java.security.interfaces.ECPublicKey) key;

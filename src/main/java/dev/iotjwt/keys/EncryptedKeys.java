@@ -93,9 +93,9 @@ final class EncryptedKeys {
         if (m.contains("not recognised") || m.contains("unknown") || m.contains("not supported")
                 || m.contains("cannot find") || m.contains("no such")) {
             return new InputException(null, source + ": the " + what + " uses an encryption this tool cannot read ("
-                    + e.getMessage() + ")", "re-encrypt it: openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out NEW", e);
+                    + dev.iotjwt.Messages.cause(e) + ")", "re-encrypt it: openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out NEW", e);
         }
-        return new InputException(null, source + ": cannot decrypt the " + what + ": " + e.getMessage(),
+        return new InputException(null, source + ": cannot decrypt the " + what + ": " + dev.iotjwt.Messages.cause(e),
                 "check the password; if it is right, the file is damaged", e);
     }
 }

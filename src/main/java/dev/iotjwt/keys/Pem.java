@@ -35,6 +35,19 @@ public final class Pem {
             }
             String label = line.substring(11, line.length() - 5).strip();
             int begin = i + 1;
+            if (label.contains("-----END ")) {
+                // never quoted: what sits between the markers is the key itself
+                throw new InputException(source + ": the PEM block on line " + begin + " is all on one line: its line"
+                        + " breaks were removed", "put the BEGIN line, the base64 lines and the END line each on"
+                        + " lines of their own (a JSON or environment value needs \\n where the line breaks were)");
+            }
+            if (label.length() > 64 || !label.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f)
+                    || label.contains("-----")) {
+                throw new InputException(source + ": line " + begin + " starts a PEM block but its label is not one ("
+                        + (label.length() > 64 ? label.length() + " characters" : "not printable ASCII, or with"
+                        + " '-----' inside") + "); the file is damaged", "copy the whole block, from the BEGIN line"
+                        + " to the END line");
+            }
             Map<String, String> headers = new LinkedHashMap<>();
             StringBuilder body = new StringBuilder();
             int j = i + 1;
@@ -46,7 +59,8 @@ public final class Pem {
                     String endLabel = l.endsWith("-----") ? l.substring(9, l.length() - 5).strip() : l.substring(9);
                     if (!endLabel.equals(label)) {
                         throw new InputException(source + ": the PEM block '" + label + "' starting on line " + begin
-                                + " ends with '-----END " + endLabel + "-----'; the file is damaged");
+                                + " ends with '-----END " + dev.iotjwt.Messages.quote(endLabel, 64)
+                                + "-----'; the file is damaged");
                     }
                     ended = true;
                     break;

@@ -64,7 +64,10 @@ class BadInputCorpusTest {
     private static final Pattern STACK_TRACE = Pattern.compile(
             "\tat |Caused by|\\.[A-Z]\\w*(Exception|Error)\\b|\\b\\w*(Exception|Error): |Exception in thread");
     private static final Pattern BASE64_RUN = Pattern.compile("[A-Za-z0-9+/]{40,}");
-    private static final Pattern BATCH_ERROR = Pattern.compile("\\S+ error: \\S.*");
+    /** {@code DEVICE error: …}, or {@code line N error: …} for a line without a usable device id. */
+    private static final Pattern BATCH_ERROR = Pattern.compile("(line \\d+|\\S+) error: \\S.*");
+    /** A PEM block in the output: a BEGIN line of its own (a message may name the marker, never echo a block). */
+    private static final Pattern PEM_BLOCK = Pattern.compile("(?m)^\\s*-----BEGIN [^\\n]*-----\\s*$");
 
     /** One manifest row. */
     record Row(int line, String input, List<String> commands, int exit, String contains, String category,
@@ -175,12 +178,15 @@ class BadInputCorpusTest {
         assertThat(STACK_TRACE.matcher(all).find()).as("a stack trace or exception class in: %s",
                 abbreviate(all)).isFalse();
         assertThat(all).as("terminal control bytes").doesNotContainPattern("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]");
-        assertThat(all).doesNotContain("-----BEGIN").doesNotContain("PRIVATE KEY-----");
+        assertThat(all).as("a PEM block in the output").doesNotContainPattern(PEM_BLOCK);
         for (String line : err.split("\n")) {
             assertThat(line.length()).as("stderr line length: %s", abbreviate(line)).isLessThanOrEqualTo(1000);
         }
-        for (String line : out.split("\n")) {
-            assertThat(line.length()).as("stdout line length: %s", abbreviate(line)).isLessThanOrEqualTo(100_000);
+        if (!run.command().equals("check-file")) {
+            // check shows the decoded header and claims whole, by design: a 1 MB token has a long Claims line
+            for (String line : out.split("\n")) {
+                assertThat(line.length()).as("stdout line length: %s", abbreviate(line)).isLessThanOrEqualTo(10_000);
+            }
         }
         if (!isToken(run.command())) {
             assertNoKeyMaterial(input, all);
