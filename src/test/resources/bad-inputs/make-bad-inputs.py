@@ -453,6 +453,99 @@ def keys():
     put("keys/noise/elf_header.bin", b"\x7fELF\x02\x01\x01" + b"\x00" * 100, KEY_ALL, 3, "-", c, "an ELF binary")
 
 
+def der_parse(b):
+    """DER bytes to nested [tag, children-or-value] lists (definite lengths only)."""
+    out, i = [], 0
+    while i < len(b):
+        tag, l = b[i], b[i + 1]
+        i += 2
+        if l & 0x80:
+            n = l & 0x7f
+            l = int.from_bytes(b[i:i + n], "big")
+            i += n
+        v = b[i:i + l]
+        out.append([tag, der_parse(v) if tag & 0x20 else v])
+        i += l
+    return out
+
+
+def der_encode(nodes):
+    out = b""
+    for tag, v in nodes:
+        body = der_encode(v) if tag & 0x20 else v
+        n = len(body)
+        ln = bytes([n]) if n < 0x80 else bytes([0x80 | ((n.bit_length() + 7) // 8)]) + n.to_bytes(
+            (n.bit_length() + 7) // 8, "big")
+        out += bytes([tag]) + ln + body
+    return out
+
+
+def encrypted():
+    """Encrypted keys whose parameters are damaged, run with the fixtures' password."""
+    c = "encrypted"
+    cmd = ["key-inspect-pw", "mint-pw"]
+    enc = fix("p256_pkcs8_enc.der")
+
+    def kdf_params(tree):
+        # EncryptedPrivateKeyInfo / AlgorithmIdentifier(PBES2) / PBES2-params / keyDerivationFunc / PBKDF2-params
+        return tree[0][1][0][1][1][1][0][1][1][1]
+
+    for name, value, note in [("iterations_2147483647", (0x7fffffff).to_bytes(4, "big"),
+                               "PBKDF2 asking for 2^31-1 iterations (it ran for hours)"),
+                              ("iterations_huge", b"\x7f" + b"\xff" * 15, "PBKDF2 asking for 2^127 iterations"),
+                              ("iterations_zero", b"\x00", "PBKDF2 with 0 iterations"),
+                              ("iterations_negative", b"\xff", "PBKDF2 with -1 iterations")]:
+        t = der_parse(enc)
+        kdf_params(t)[1][1] = value
+        put("keys/encrypted/pkcs8_%s.der" % name, der_encode(t), cmd, 3, "iterations", c, note)
+    t = der_parse(enc)
+    t[0][1][1][1] = t[0][1][1][1][:100]
+    put("keys/encrypted/pkcs8_ciphertext_cut.der", der_encode(t), cmd, 3, "-", c, "the ciphertext cut to 100 bytes")
+    t = der_parse(enc)
+    t[0][1][1][1] = t[0][1][1][1][:-16]
+    put("keys/encrypted/pkcs8_ciphertext_block_short.der", der_encode(t), cmd, 3, "-", c,
+        "the ciphertext one block short")
+    t = der_parse(enc)
+    t[0][1][0][1][1][1][1][1][0][1] = bytes.fromhex("2a0304")
+    put("keys/encrypted/pkcs8_unknown_cipher.der", der_encode(t), cmd, 3, "-", c, "an unknown cipher OID")
+    t = der_parse(enc)
+    t[0][1][0][1][1][1][1][1][1][1] = b"\x01\x02"
+    put("keys/encrypted/pkcs8_short_iv.der", der_encode(t), cmd, 3, "-", c, "a 2-byte IV")
+    tmp = tempfile.mkdtemp()
+    try:
+        k = os.path.join(FIX, "p256_pkcs8.pem")
+        run("openssl", "pkcs8", "-topk8", "-in", k, "-v2", "aes-256-cbc", "-passout", "pass:not-the-password",
+            "-outform", "DER", "-out", os.path.join(tmp, "wrong.der"))
+        run("openssl", "pkcs8", "-topk8", "-in", k, "-scrypt", "-passout", "pass:fixture-password", "-outform", "DER",
+            "-out", os.path.join(tmp, "scrypt.der"))
+        with open(os.path.join(tmp, "wrong.der"), "rb") as f:
+            put("keys/encrypted/pkcs8_wrong_password.der", f.read(), cmd, 3, "wrong password", c,
+                "encrypted with another password")
+        with open(os.path.join(tmp, "scrypt.der"), "rb") as f:
+            sc = f.read()
+        t = der_parse(sc)
+        params = t[0][1][0][1][1][1][0][1][1][1]  # scrypt-params: salt, N, r, p
+        params[1][1] = (1 << 40).to_bytes(6, "big")
+        put("keys/encrypted/pkcs8_scrypt_n_2_40.der", der_encode(t), cmd, 3, "scrypt", c,
+            "scrypt asking for N = 2^40 (a terabyte of memory)")
+    finally:
+        shutil.rmtree(tmp)
+    legacy = fix("p256_sec1_legacy_enc.pem").decode()
+    for name, old, new, note in [
+        ("unknown_cipher", "DEK-Info: AES-256-CBC,", "DEK-Info: FOO-999-CBC,", "an unknown DEK-Info cipher"),
+        ("bad_iv_hex", "DEK-Info: AES-256-CBC,F0", "DEK-Info: AES-256-CBC,ZZ", "an IV that is not hex"),
+        ("short_iv", "DEK-Info: AES-256-CBC,F00474626500B28362DAA9C5640B9E84", "DEK-Info: AES-256-CBC,F0",
+         "a 1-byte IV"),
+        ("no_iv", "DEK-Info: AES-256-CBC,F00474626500B28362DAA9C5640B9E84", "DEK-Info: AES-256-CBC",
+         "DEK-Info without an IV"),
+    ]:
+        assert old in legacy
+        put("keys/encrypted/legacy_%s.pem" % name, legacy.replace(old, new), cmd, 3, "-", c, note)
+    lines = legacy.splitlines()
+    put("keys/encrypted/legacy_body_cut.pem", "\n".join(lines[:4] + [lines[4][:30]] + lines[-1:]) + "\n", cmd, 3,
+        "-", c, "a legacy-encrypted body cut mid-line")
+
+
 def nested_seq(depth):
     data = b"\x02\x01\x00"
     for _ in range(depth):
@@ -988,6 +1081,7 @@ def runtime_rows():
 def main():
     clean()
     keys()
+    encrypted()
     certs()
     tokens()
     registries()

@@ -71,9 +71,11 @@ public record Registry(String project, String region, String registry, Map<Strin
         return new Device(id, false, List.of(c), config);
     }
 
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[a-zA-Z][-a-zA-Z0-9._+~%]{2,254}");
+
     /** IoT Core's rule for registry and device ids; an id breaking it could not be a topic level either. */
     static void checkId(String id, String what) throws InputException {
-        if (!id.matches("[a-zA-Z][-a-zA-Z0-9._+~%]{2,254}") || id.startsWith("goog")) {
+        if (!ID.matcher(id).matches() || id.startsWith("goog")) {
             throw new InputException(what + " '" + dev.iotjwt.Messages.quote(id, 80) + "' breaks IoT Core's rule: a letter, then 2-254 of letters,"
                     + " digits and - . _ + ~ %, not starting with 'goog'");
         }

@@ -49,13 +49,60 @@ final class EncryptedKeys {
     static byte[] decryptPkcs8(byte[] der, char[] password, String source) throws InputException {
         try {
             PKCS8EncryptedPrivateKeyInfo info = new PKCS8EncryptedPrivateKeyInfo(der);
+            checkWork(info, source);
             InputDecryptorProvider decryptor = new JceOpenSSLPKCS8DecryptorProviderBuilder()
                     .setProvider(Holder.BC).build(password);
             return info.decryptPrivateKeyInfo(decryptor).getEncoded();
+        } catch (InputException e) {
+            throw e;
         } catch (Exception e) {
             throw failure(source, "encrypted PKCS#8 private key", e);
         } finally {
             Arrays.fill(password, '\0');
+        }
+    }
+
+    /** More PBKDF2 iterations than this take minutes: no tool writes them, a damaged or hostile file can. */
+    static final long MAX_ITERATIONS = 10_000_000L;
+    /** scrypt's N·r·p beyond this needs gigabytes and minutes. */
+    static final long MAX_SCRYPT_COST = 1L << 25;
+
+    /**
+     * Refuses key derivation parameters that would keep the tool busy for minutes or exhaust memory before the
+     * password could even be judged (a PBKDF2 iteration count of 2³¹−1, an scrypt N of 2⁴⁰).
+     */
+    private static void checkWork(PKCS8EncryptedPrivateKeyInfo info, String source) throws InputException {
+        org.bouncycastle.asn1.x509.AlgorithmIdentifier alg = info.getEncryptionAlgorithm();
+        java.math.BigInteger iterations = null;
+        java.math.BigInteger scrypt = null;
+        if (org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.id_PBES2.equals(alg.getAlgorithm())) {
+            org.bouncycastle.asn1.pkcs.KeyDerivationFunc kdf = org.bouncycastle.asn1.pkcs.PBES2Parameters
+                    .getInstance(alg.getParameters()).getKeyDerivationFunc();
+            if (org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.id_PBKDF2.equals(kdf.getAlgorithm())) {
+                iterations = org.bouncycastle.asn1.pkcs.PBKDF2Params.getInstance(kdf.getParameters())
+                        .getIterationCount();
+            } else if (org.bouncycastle.asn1.misc.MiscObjectIdentifiers.id_scrypt.equals(kdf.getAlgorithm())) {
+                org.bouncycastle.asn1.misc.ScryptParams p = org.bouncycastle.asn1.misc.ScryptParams.getInstance(
+                        kdf.getParameters());
+                scrypt = p.getCostParameter().multiply(p.getBlockSize()).multiply(p.getParallelizationParameter());
+            }
+        } else if (alg.getParameters() instanceof org.bouncycastle.asn1.ASN1Sequence seq && seq.size() == 2
+                && seq.getObjectAt(1) instanceof org.bouncycastle.asn1.ASN1Integer count) {
+            // PKCS#5 v1 and PKCS#12 PBE parameters: (salt, iterations)
+            iterations = count.getValue();
+        }
+        if (iterations != null && (iterations.signum() <= 0
+                || iterations.compareTo(java.math.BigInteger.valueOf(MAX_ITERATIONS)) > 0)) {
+            throw new InputException(source + ": the encrypted key asks for " + dev.iotjwt.Messages.quote(
+                    iterations.toString(), 30) + " key derivation iterations; this tool takes 1 to " + MAX_ITERATIONS
+                    + ", so the file is damaged", "re-encrypt it: openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out NEW");
+        }
+        if (scrypt != null && (scrypt.signum() <= 0
+                || scrypt.compareTo(java.math.BigInteger.valueOf(MAX_SCRYPT_COST)) > 0)) {
+            throw new InputException(source + ": the encrypted key asks for scrypt with N·r·p = "
+                    + dev.iotjwt.Messages.quote(scrypt.toString(), 30) + "; this tool takes at most " + MAX_SCRYPT_COST
+                    + " (it would need gigabytes of memory), so the file is damaged",
+                    "re-encrypt it: openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out NEW");
         }
     }
 

@@ -290,8 +290,13 @@ class BadInputCorpusTest {
         };
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         for (String[] c : cases) {
-            List<String> cmd = new ArrayList<>(List.of(java, "-Xshare:auto", "-cp",
-                    System.getProperty("java.class.path"), "dev.iotjwt.Main"));
+            List<String> cmd = new ArrayList<>(List.of(java, "-Xshare:auto"));
+            if (Runtime.version().feature() >= 22) {
+                // broker loads the native crypto provider; Java 24+ warns about System.load without this flag (the
+                // JVM's own warning, not the tool's output)
+                cmd.add("--enable-native-access=ALL-UNNAMED");
+            }
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.iotjwt.Main"));
             cmd.addAll(List.of(c).subList(1, c.length));
             Path errFile = TMP.resolve("proc-" + SEQ.incrementAndGet() + ".err");
             Process p = new ProcessBuilder(cmd).redirectError(errFile.toFile())
@@ -315,7 +320,7 @@ class BadInputCorpusTest {
     }
 
     static final Set<String> COMMANDS = Set.of("key-inspect", "key-public", "key-convert", "key-export", "key-match",
-            "key-match-other", "cert-inspect", "cert-export", "mint", "check-key", "check-pub", "check-cert",
+            "key-match-other", "cert-inspect", "cert-export", "mint", "mint-pw", "key-inspect-pw", "check-key", "check-pub", "check-cert",
             "check-file", "connect-ca", "connect-jwt", "broker", "batch");
 
     private static boolean isToken(String command) {
@@ -336,6 +341,10 @@ class BadInputCorpusTest {
             case "cert-inspect" -> List.of("cert", "inspect", f);
             case "cert-export" -> List.of("cert", "export", f, "--as", "c");
             case "mint" -> List.of("mint", "--key", f, "--project", "p");
+            case "mint-pw" -> List.of("mint", "--key", f, "--project", "p", "--key-password-file",
+                    Fixtures.key("password.txt").toString());
+            case "key-inspect-pw" -> List.of("key", "inspect", f, "--key-password-file",
+                    Fixtures.key("password.txt").toString());
             case "check-key" -> List.of("check", TOKEN, "--project", "p", "--key", f);
             case "check-pub" -> List.of("check", TOKEN, "--project", "p", "--public-key", f);
             case "check-cert" -> List.of("check", TOKEN, "--project", "p", "--cert", f);
