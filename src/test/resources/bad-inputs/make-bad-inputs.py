@@ -24,7 +24,7 @@ FIX = os.path.join(HERE, "..", "fixtures", "keys")
 ROWS = []
 
 # command sets
-KEY = ["key-inspect", "key-public", "key-convert", "key-export", "key-match", "mint", "check-key"]
+KEY = ["key-inspect", "key-public", "key-convert", "key-export", "key-match", "mint", "check-key", "broker-device"]
 KEY_ALL = KEY + ["key-match-other", "check-pub", "cert-inspect", "cert-export"]
 PRIVATE_ONLY = ["mint", "key-match", "check-key"]
 CERT = ["cert-inspect", "cert-export"]
@@ -722,7 +722,7 @@ def tokens():
     C = {"iat": 1795600740, "exp": 1795604340, "aud": "p"}
     good = token(H, C)
     h, cl, s = good.split(".")
-    cmd = ["check-file"]
+    cmd = ["check-file", "connect-token"]
     c = "segments"
 
     def t(name, text, contains, category, note, extra=()):
@@ -1061,7 +1061,7 @@ def runtime_rows():
         "a 10 MB registry: 180,000 devices, the last a duplicate")
     row("gen:registry-10mb-numbers", ["broker"], 3, "devices[0]", "huge arrays", "devices: 10 MB of numbers")
     row("gen:registry-10mb-id", ["broker"], 3, "registry id", "oversized", "a 10 MB registry id")
-    row("gen:token-1mb", ["check-file"], 1, "jwt.exp.expired", "oversized", "a 1 MB token (expired)")
+    row("gen:token-1mb", ["check-file", "connect-token"], 1, "jwt.exp.expired", "oversized", "a 1 MB token (expired)")
     row("gen:token-1mb-nodots", ["check-file"], 1, "jwt.malformed", "oversized", "1 MB of base64url, no dots")
     row("gen:token-1mb-digits", ["check-file"], 1, "jwt.", "huge numbers", "iat with 700,000 digits")
     row("gen:c-bytes-900k", KEY_ALL, 3, "-", "oversized", "150,000 bare C bytes '0x30, ' (no braces)")
