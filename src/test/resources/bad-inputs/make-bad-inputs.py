@@ -702,6 +702,17 @@ def certs():
     c = "empty"
     put("certs/empty/empty.pem", b"", cc, None, "-", c, "an empty CA file")
     put("certs/empty/whitespace.pem", b" \n\t\n", cc, None, "-", c, "whitespace only")
+    c = "hostile names (accepted)"
+    for name, old, new, note in [
+        ("issuer_escape", 0, b"\x1b[2J\x07", "an issuer CN with a terminal escape and BEL"),
+        ("subject_escape", 1, b"\x1b]0;", "a subject CN with an OSC escape"),
+        ("subject_comment_end", 1, b"*/\n#", "a subject CN that would close a C comment and start a line"),
+        ("subject_nul", 1, b"\x00\x00", "NUL bytes in the subject CN"),
+    ]:
+        at = cert_der.index(b"unused") if old == 0 else cert_der.rindex(b"unused")
+        hostile = cert_der[:at] + new + cert_der[at + len(new):]
+        put("certs/hostile/%s.der" % name, hostile, ["cert-inspect", "cert-export", "key-inspect"], 0, "-", c,
+            note + ": shown as \\xNN, never sent to the terminal")
     c = "binary noise"
     rng = random.Random(88)
     for i in range(4):

@@ -191,6 +191,11 @@ class BadInputCorpusTest {
         if (!isToken(run.command())) {
             assertNoKeyMaterial(input, all);
         }
+        if (row.exit() == 0) {
+            // accepted input with hostile content (a certificate name with escape sequences): only the output rules
+            assertThat(err).as("stderr").isEmpty();
+            return;
+        }
         if (row.exit() == 3) {
             List<String> lines = err.lines().toList();
             assertThat(lines).as("stderr: one error line and at most one hint: %s", abbreviate(err)).hasSizeBetween(1, 2);
