@@ -342,12 +342,9 @@ public final class KeyLoader {
         }
         PublicKey pub = key instanceof RSAPrivateCrtKey ? rsaPublicOf((RSAPrivateCrtKey) key)
                 : EcPublicKeys.embedded(c.get(2).value(), key);
-        if (pub != null && !(key instanceof RSAPrivateCrtKey)) {
-            PublicKey derived = EcPublicKeys.derive(key);
-            if (derived != null && !java.util.Arrays.equals(derived.getEncoded(), pub.getEncoded())) {
-                throw new InputException(source + ": the " + what(type) + " private key is damaged: the public key"
-                        + " stored with it belongs to another key", "export the key again from its source");
-            }
+        if (pub != null && !(key instanceof RSAPrivateCrtKey) && !EcPublicKeys.belongsTo(pub, key)) {
+            throw new InputException(source + ": the " + what(type) + " private key is damaged: the public key"
+                    + " stored with it belongs to another key", "export the key again from its source");
         }
         if (type.isRsa()) {
             type = new KeyType("RSA", bits(key), null);
