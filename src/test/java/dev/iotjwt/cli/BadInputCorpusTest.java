@@ -331,6 +331,23 @@ class BadInputCorpusTest {
         }
     }
 
+    /** A token on standard input larger than the bound is refused, not cut at the bound and judged as another. */
+    @Test
+    void aTokenOnStandardInputOverTheBoundIsRefused() {
+        byte[] big = new byte[(1 << 20) + 10];
+        java.util.Arrays.fill(big, (byte) 'A');
+        picocli.CommandLine cl = Cli.create(new CliContext(Fixtures.CLOCK, Map.of(), () -> null,
+                () -> new java.io.ByteArrayInputStream(big)));
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(err, true));
+        int code = assertTimeoutPreemptively(BOUND, () -> cl.execute("check", "-", "--project", "p"));
+        assertThat(code).isEqualTo(3);
+        assertThat(err.toString()).startsWith("iotjwt: standard input: more than").hasLineCount(2);
+        assertThat(out.toString()).isEmpty();
+    }
+
     static final Set<String> COMMANDS = Set.of("key-inspect", "key-public", "key-convert", "key-export", "key-match",
             "key-match-other", "cert-inspect", "cert-export", "mint", "mint-pw", "key-inspect-pw", "check-key", "check-pub", "check-cert",
             "check-file", "connect-ca", "connect-jwt", "connect-token", "broker", "broker-device", "batch");
