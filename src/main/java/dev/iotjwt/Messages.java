@@ -30,7 +30,8 @@ public final class Messages {
             line = line.substring(0, 300) + "…";
         }
         line = CLASS_PREFIX.matcher(line).replaceAll("").strip();
-        line = line.replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON", "malformed JSON");
+        line = line.replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON",
+                "malformed JSON");
         if (line.startsWith(",")) {
             line = line.substring(1).strip();
         }

@@ -71,13 +71,14 @@ public record Registry(String project, String region, String registry, Map<Strin
         return new Device(id, false, List.of(c), config);
     }
 
-    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[a-zA-Z][-a-zA-Z0-9._+~%]{2,254}");
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile(
+            "[a-zA-Z][-a-zA-Z0-9._+~%]{2,254}");
 
     /** IoT Core's rule for registry and device ids; an id breaking it could not be a topic level either. */
     static void checkId(String id, String what) throws InputException {
         if (!ID.matcher(id).matches() || id.startsWith("goog")) {
-            throw new InputException(what + " '" + dev.iotjwt.Messages.quote(id, 80) + "' breaks IoT Core's rule: a letter, then 2-254 of letters,"
-                    + " digits and - . _ + ~ %, not starting with 'goog'");
+            throw new InputException(what + " '" + dev.iotjwt.Messages.quote(id, 80) + "' breaks IoT Core's rule: a"
+                    + " letter, then 2-254 of letters, digits and - . _ + ~ %, not starting with 'goog'");
         }
     }
 
@@ -171,9 +172,9 @@ public record Registry(String project, String region, String registry, Map<Strin
         JsonObject pk = e.getAsJsonObject().getAsJsonObject("publicKey");
         String format = string(pk, "format", where + ".publicKey", where);
         if (!List.of("RSA_PEM", "RSA_X509_PEM", "ES256_PEM", "ES256_X509_PEM").contains(format)) {
-            throw new InputException(where + ": field 'publicKey.format' is '" + dev.iotjwt.Messages.quote(format, 80)
-                    + "'; use RSA_PEM,"
-                    + " RSA_X509_PEM, ES256_PEM or ES256_X509_PEM");
+            throw new InputException(where + ": field 'publicKey.format' is '"
+                    + dev.iotjwt.Messages.quote(format, 80) + "'; use RSA_PEM, RSA_X509_PEM, ES256_PEM or"
+                    + " ES256_X509_PEM");
         }
         String pem = string(pk, "key", where + ".publicKey", where);
         List<KeyMaterial> read = new KeyLoader().parse(pem.getBytes(StandardCharsets.UTF_8), where + ".publicKey.key",

@@ -357,7 +357,8 @@ public final class JwtChecker {
                 if (v.stripTrailingZeros().scale() > 0 || e.toString().contains(".") || e.toString().contains("e")
                         || e.toString().contains("E")) {
                     findings.add(Finding.warning("jwt.claim.type", name + " is " + abbreviate(e.toString())
-                            + ", not a whole number of seconds", "write " + name + " as an integer, e.g. " + v.longValue()));
+                            + ", not a whole number of seconds", "write " + name + " as an integer, e.g. "
+                            + v.longValue()));
                 }
                 return inRange(v) ? Long.valueOf(v.longValue()) : outOfRange(name, e.toString());
             }
@@ -365,7 +366,8 @@ public final class JwtChecker {
                 String s = e.getAsString().strip();
                 try {
                     BigDecimal v = new BigDecimal(s);
-                    findings.add(Finding.warning("jwt.claim.type", name + " is the string \"" + abbreviate(s) + "\", not a JSON"
+                    findings.add(Finding.warning("jwt.claim.type", name + " is the string \"" + abbreviate(s)
+                            + "\", not a JSON"
                             + " number; Google accepted it, strict brokers do not", "write " + name + " without"
                             + " quotes: \"" + name + "\":" + v.longValue()));
                     return inRange(v) ? Long.valueOf(v.longValue()) : outOfRange(name, s);
@@ -380,7 +382,7 @@ public final class JwtChecker {
             return null;
         }
 
-        /** A number no clock reaches: an error, as the bridge cannot take it for a time (the claim counts as absent). */
+        /** A number no clock reaches: an error, as the bridge cannot take it for a time (the claim is then unset). */
         private Long outOfRange(String name, String value) {
             findings.add(Finding.error("jwt.claim.type", name + " is " + abbreviate(value) + ", which is no time a"
                     + " clock can show (seconds since 1970)", "write " + name + " as epoch seconds, e.g. "

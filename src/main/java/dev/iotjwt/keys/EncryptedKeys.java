@@ -95,7 +95,8 @@ final class EncryptedKeys {
                 || iterations.compareTo(java.math.BigInteger.valueOf(MAX_ITERATIONS)) > 0)) {
             throw new InputException(source + ": the encrypted key asks for " + dev.iotjwt.Messages.quote(
                     iterations.toString(), 30) + " key derivation iterations; this tool takes 1 to " + MAX_ITERATIONS
-                    + ", so the file is damaged", "re-encrypt it: openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out NEW");
+                    + ", so the file is damaged",
+                    "re-encrypt it: openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out NEW");
         }
         if (scrypt != null && (scrypt.signum() <= 0
                 || scrypt.compareTo(java.math.BigInteger.valueOf(MAX_SCRYPT_COST)) > 0)) {
@@ -140,7 +141,8 @@ final class EncryptedKeys {
         if (m.contains("not recognised") || m.contains("unknown") || m.contains("not supported")
                 || m.contains("cannot find") || m.contains("no such")) {
             return new InputException(null, source + ": the " + what + " uses an encryption this tool cannot read ("
-                    + dev.iotjwt.Messages.cause(e) + ")", "re-encrypt it: openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out NEW", e);
+                    + dev.iotjwt.Messages.cause(e) + ")", "re-encrypt it: openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY"
+                    + " -out NEW", e);
         }
         return new InputException(null, source + ": cannot decrypt the " + what + ": " + dev.iotjwt.Messages.cause(e),
                 "check the password; if it is right, the file is damaged", e);

@@ -177,8 +177,9 @@ public final class KeyLoader {
                 throw new InputException(source + ": is a certificate revocation list, not a key", PRIVATE_HINT);
             }
             if (label.endsWith("PARAMETERS") && !label.equals("EC PARAMETERS")) {
-                throw new InputException("key.unsupported", source + ": holds " + label.toLowerCase(java.util.Locale.ROOT)
-                        .replace("dh ", "Diffie-Hellman ").replace("dsa ", "DSA ") + ", not a key", PRIVATE_HINT);
+                throw new InputException("key.unsupported", source + ": holds "
+                        + label.toLowerCase(java.util.Locale.ROOT).replace("dh ", "Diffie-Hellman ")
+                        .replace("dsa ", "DSA ") + ", not a key", PRIVATE_HINT);
             }
             if (label.startsWith("PGP ")) {
                 throw new InputException("key.unsupported", source + ": is an OpenPGP key, not an X.509/PKCS key",

@@ -198,7 +198,8 @@ class BadInputCorpusTest {
         }
         if (row.exit() == 3) {
             List<String> lines = err.lines().toList();
-            assertThat(lines).as("stderr: one error line and at most one hint: %s", abbreviate(err)).hasSizeBetween(1, 2);
+            assertThat(lines).as("stderr: one error line and at most one hint: %s", abbreviate(err))
+                    .hasSizeBetween(1, 2);
             assertThat(lines.get(0)).startsWith("iotjwt: ");
             if (lines.size() == 2) {
                 assertThat(lines.get(1)).startsWith("hint: ");
@@ -349,7 +350,8 @@ class BadInputCorpusTest {
     }
 
     static final Set<String> COMMANDS = Set.of("key-inspect", "key-public", "key-convert", "key-export", "key-match",
-            "key-match-other", "cert-inspect", "cert-export", "mint", "mint-pw", "key-inspect-pw", "check-key", "check-pub", "check-cert",
+            "key-match-other", "cert-inspect", "cert-export", "mint", "mint-pw", "key-inspect-pw", "check-key",
+            "check-pub", "check-cert",
             "check-file", "connect-ca", "connect-jwt", "connect-token", "broker", "broker-device", "batch");
 
     private static boolean isToken(String command) {
@@ -491,7 +493,8 @@ class BadInputCorpusTest {
                 }
             }
             case "registry-10mb-devices" -> {
-                out.write("{\"project\":\"p\",\"registry\":\"reg-1\",\"devices\":[".getBytes(StandardCharsets.US_ASCII));
+                out.write("{\"project\":\"p\",\"registry\":\"reg-1\",\"devices\":["
+                        .getBytes(StandardCharsets.US_ASCII));
                 int i = 0;
                 for (long n = 0; n < TEN_MB; n += 26) {
                     out.write(String.format("{\"id\":\"dev-%07d\"},", i++).getBytes(StandardCharsets.US_ASCII));
@@ -499,7 +502,8 @@ class BadInputCorpusTest {
                 out.write("{\"id\":\"dev-0000001\"}]}".getBytes(StandardCharsets.US_ASCII));
             }
             case "registry-10mb-numbers" -> {
-                out.write("{\"project\":\"p\",\"registry\":\"reg-1\",\"devices\":[1".getBytes(StandardCharsets.US_ASCII));
+                out.write("{\"project\":\"p\",\"registry\":\"reg-1\",\"devices\":[1"
+                        .getBytes(StandardCharsets.US_ASCII));
                 byte[] chunk = ",1".repeat(1 << 15).getBytes(StandardCharsets.US_ASCII);
                 for (int n = 0; n < TEN_MB; n += chunk.length) {
                     out.write(chunk);
@@ -532,7 +536,8 @@ class BadInputCorpusTest {
             case "priv-hex-900k" -> {
                 out.write("priv:\n".getBytes(StandardCharsets.US_ASCII));
                 for (int i = 0; i < 20_000; i++) {
-                    out.write("    aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:\n".getBytes(StandardCharsets.US_ASCII));
+                    out.write("    aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:77:88:\n"
+                            .getBytes(StandardCharsets.US_ASCII));
                 }
                 out.write("ASN1 OID: prime256v1\n".getBytes(StandardCharsets.US_ASCII));
             }
