@@ -71,11 +71,14 @@ public record Registry(String project, String region, String registry, Map<Strin
         return new Device(id, false, List.of(c), config);
     }
 
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile(
+            "[a-zA-Z][-a-zA-Z0-9._+~%]{2,254}");
+
     /** IoT Core's rule for registry and device ids; an id breaking it could not be a topic level either. */
     static void checkId(String id, String what) throws InputException {
-        if (!id.matches("[a-zA-Z][-a-zA-Z0-9._+~%]{2,254}") || id.startsWith("goog")) {
-            throw new InputException(what + " '" + shown(id) + "' breaks IoT Core's rule: a letter, then 2-254 of"
-                    + " letters, digits and - . _ + ~ %, not starting with 'goog'");
+        if (!ID.matcher(id).matches() || id.startsWith("goog")) {
+            throw new InputException(what + " '" + shown(id) + "' breaks IoT Core's rule: a"
+                    + " letter, then 2-254 of letters, digits and - . _ + ~ %, not starting with 'goog'");
         }
     }
 
@@ -95,7 +98,8 @@ public record Registry(String project, String region, String registry, Map<Strin
             }
             root = e.getAsJsonObject();
         } catch (com.google.gson.JsonParseException e) {
-            throw new InputException(source + ": is not valid JSON: " + jsonProblem(e));
+            throw new InputException(source + ": is not valid JSON: " + jsonProblem(e),
+                    "see the registry format in the README");
         }
         String project = string(root, "project", source, source);
         String region = root.has("region") ? string(root, "region", source, source) : "us-central1";
@@ -124,11 +128,7 @@ public record Registry(String project, String region, String registry, Map<Strin
         String id = string(d, "id", where, where);
         checkId(id, where + ": field 'id', device id");
         String at = where + " (device '" + id + "')";
-        JsonElement block = d.get("blocked");
-        if (block != null && !block.isJsonNull() && !block.isJsonPrimitive()) {
-            throw new InputException(at + ": field 'blocked' must be true or false");
-        }
-        boolean blocked = block != null && !block.isJsonNull() && block.getAsBoolean();
+        boolean blocked = bool(d, "blocked", at);
         List<Credential> credentials = new ArrayList<>();
         JsonElement creds = d.get("credentials");
         if (creds != null) {
@@ -146,14 +146,19 @@ public record Registry(String project, String region, String registry, Map<Strin
         }
         byte[] config = null;
         JsonElement c = d.get("config");
-        if (c != null && c.isJsonObject() && c.getAsJsonObject().has("binaryData")) {
-            if (!c.getAsJsonObject().get("binaryData").isJsonPrimitive()) {
+        if (c != null && !c.isJsonNull() && !c.isJsonObject()) {
+            throw new InputException(at + ": field 'config' must be an object {\"version\", \"binaryData\"}");
+        }
+        JsonElement data = c == null || c.isJsonNull() ? null : c.getAsJsonObject().get("binaryData");
+        if (data != null && !data.isJsonNull()) {
+            if (!data.isJsonPrimitive() || !data.getAsJsonPrimitive().isString()) {
                 throw new InputException(at + ": field 'config.binaryData' must be a base64 string");
             }
             try {
-                config = Base64.getDecoder().decode(c.getAsJsonObject().get("binaryData").getAsString());
+                config = Base64.getDecoder().decode(data.getAsString());
             } catch (IllegalArgumentException e) {
-                throw new InputException(at + ": field 'config.binaryData' is not base64: " + e.getMessage());
+                throw new InputException(at + ": field 'config.binaryData' is not base64: "
+                        + dev.iotjwt.Messages.cause(e));
             }
         }
         return new Device(id, blocked, List.copyOf(credentials), config);
@@ -167,8 +172,9 @@ public record Registry(String project, String region, String registry, Map<Strin
         JsonObject pk = e.getAsJsonObject().getAsJsonObject("publicKey");
         String format = string(pk, "format", where + ".publicKey", where);
         if (!List.of("RSA_PEM", "RSA_X509_PEM", "ES256_PEM", "ES256_X509_PEM").contains(format)) {
-            throw new InputException(where + ": field 'publicKey.format' is '" + shown(format) + "'; use RSA_PEM,"
-                    + " RSA_X509_PEM, ES256_PEM or ES256_X509_PEM");
+            throw new InputException(where + ": field 'publicKey.format' is '"
+                    + shown(format) + "'; use RSA_PEM, RSA_X509_PEM, ES256_PEM or"
+                    + " ES256_X509_PEM");
         }
         String pem = string(pk, "key", where + ".publicKey", where);
         List<KeyMaterial> read = new KeyLoader().parse(pem.getBytes(StandardCharsets.UTF_8), where + ".publicKey.key",
@@ -189,8 +195,9 @@ public record Registry(String project, String region, String registry, Map<Strin
         Instant expires = null;
         JsonElement exp = e.getAsJsonObject().get("expirationTime");
         if (exp != null && !exp.isJsonNull()) {
-            if (!exp.isJsonPrimitive()) {
-                throw new InputException(where + ": field 'expirationTime' must be an RFC 3339 time string");
+            if (!exp.isJsonPrimitive() || !exp.getAsJsonPrimitive().isString()) {
+                throw new InputException(where + ": field 'expirationTime' must be an RFC 3339 time string, such as"
+                        + " 2030-01-01T00:00:00Z");
             }
             try {
                 Instant t = Instant.parse(exp.getAsString());
@@ -227,6 +234,19 @@ public record Registry(String project, String region, String registry, Map<Strin
             b.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
         }
         return i < value.length() ? b + "…" : b.toString();
+    }
+
+    /** A true/false field; absent or null is false. */
+    private static boolean bool(JsonObject o, String field, String where) throws InputException {
+        JsonElement e = o.get(field);
+        if (e == null || e.isJsonNull()) {
+            return false;
+        }
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
+            throw new InputException(where + ": field '" + field + "' must be true or false, not "
+                    + shown(e.toString()));
+        }
+        return e.getAsBoolean();
     }
 
     private static String string(JsonObject o, String field, String where, String context) throws InputException {

@@ -112,7 +112,12 @@ final class CheckCommand implements Callable<Integer> {
                     + " standard input, or @FILE");
         }
         try {
-            byte[] bytes = context.stdin().get().readNBytes((int) KeyLoader.MAX_FILE_BYTES);
+            byte[] bytes = context.stdin().get().readNBytes((int) KeyLoader.MAX_FILE_BYTES + 1);
+            if (bytes.length > KeyLoader.MAX_FILE_BYTES) {
+                // cut at the bound it would be judged as another, shorter token
+                throw new InputException("standard input: more than " + KeyLoader.MAX_FILE_BYTES + " bytes, far too"
+                        + " large for a token", "give the token itself");
+            }
             return new String(bytes, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new InputException("standard input: cannot read: " + e.getMessage());

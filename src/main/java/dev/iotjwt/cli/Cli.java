@@ -68,6 +68,9 @@ public final class Cli {
             }
         }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // '@FILE' is the commands' own syntax (check @FILE, connect --jwt @FILE): picocli must not expand it as an
+        // argument file, which split a token file at whitespace and failed with a stack trace on a missing file
+        cl.setExpandAtFiles(false);
         cl.setParameterExceptionHandler(Cli::usageError);
         cl.setExecutionExceptionHandler(Cli::executionError);
         cl.setExitCodeExceptionMapper(Cli::exitCodeOf);
@@ -137,9 +140,10 @@ public final class Cli {
             return usageError(pe, new String[0]);
         }
         if (ex instanceof ToolException te) {
-            err.println("iotjwt: " + te.getMessage());
+            // one line each, whatever an input put into the message: control characters are shown, never sent
+            err.println("iotjwt: " + dev.iotjwt.Messages.printable(String.valueOf(te.getMessage())));
             if (te.hint() != null) {
-                err.println("hint: " + te.hint());
+                err.println("hint: " + dev.iotjwt.Messages.printable(te.hint()));
             }
             if (verbose(parseResult) && te.getCause() != null) {
                 err.print(stackTrace(te.getCause()));

@@ -50,8 +50,12 @@ final class MintBatch {
                 StandardCharsets.UTF_8)) : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
             Path base = file.equals("-") ? null : Path.of(file).toAbsolutePath().getParent();
             devices = BatchMinter.parse(in, base, new BatchMinter.Defaults(project, alg, allowLongTtl));
+        } catch (InputException e) {
+            throw new InputException("--batch " + file + ": " + e.getMessage(), e.hint());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new InputException("--batch " + file + ": no such file", "check the path");
         } catch (IOException e) {
-            throw new InputException("--batch " + file + ": cannot read: " + e.getMessage());
+            throw new InputException("--batch " + file + ": cannot read: " + dev.iotjwt.Messages.cause(e));
         }
         if (devices.isEmpty()) {
             throw new InputException("--batch " + file + ": holds no device lines", "one device a line: device,key,"

@@ -714,7 +714,9 @@ public final class ConnectDoctor {
         /** A token shows only its header and claims; the signature is elided. */
         private static String elide(String token) {
             int dot = token.lastIndexOf('.');
-            return dot > 0 ? token.substring(0, Math.min(dot, 40)) + "….<signature elided>" : "<not a JWT>";
+            // a token from a file may hold NUL bytes or escape sequences: shown as \xNN, never sent to the terminal
+            return dot > 0 ? dev.iotjwt.Messages.printable(token.substring(0, Math.min(dot, 40)))
+                    + "….<signature elided>" : "<not a JWT>";
         }
     }
 }

@@ -131,8 +131,11 @@ public final class BatchMinter {
                 out.add(device(n, v.get("device"), v.get("key"), v.get("project"), v.get("alg"), v.get("ttl"),
                         baseDir, defaults));
             }
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new InputException("line " + (n + 1) + " is not UTF-8 text", "save the batch as UTF-8 (CSV or JSON"
+                    + " lines)");
         } catch (IOException e) {
-            throw new InputException("cannot read the batch: " + e.getMessage());
+            throw new InputException("cannot read: " + dev.iotjwt.Messages.cause(e));
         }
         return out;
     }
@@ -185,16 +188,21 @@ public final class BatchMinter {
     }
 
     private static Device json(int n, String line, Path baseDir, Defaults defaults) {
+        JsonObject o;
         try {
             JsonElement e = JsonParser.parseString(line);
             if (!e.isJsonObject()) {
                 return bad(n, null, "line " + n + " is not a JSON object");
             }
-            JsonObject o = e.getAsJsonObject();
-            return device(n, str(o, "device", str(o, "id", null)), str(o, "key", null), str(o, "project", null),
-                    str(o, "alg", null), str(o, "ttl", null), baseDir, defaults);
+            o = e.getAsJsonObject();
         } catch (RuntimeException ex) {
             return bad(n, null, "line " + n + " is not valid JSON");
+        }
+        try {
+            return device(n, str(o, "device", str(o, "id", null)), str(o, "key", null), str(o, "project", null),
+                    str(o, "alg", null), str(o, "ttl", null), baseDir, defaults);
+        } catch (IllegalStateException | UnsupportedOperationException ex) {
+            return bad(n, null, "line " + n + ": device, id, key, project, alg and ttl must be JSON strings");
         }
     }
 
@@ -224,7 +232,8 @@ public final class BatchMinter {
             try {
                 a = JwtAlg.valueOf(alg.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                return bad(n, id, "line " + n + ": alg '" + alg + "' is not RS256 or ES256");
+                return bad(n, id, "line " + n + ": alg '" + dev.iotjwt.Messages.quote(alg, 40)
+                        + "' is not RS256 or ES256");
             }
         }
         Duration t = null;
@@ -232,10 +241,12 @@ public final class BatchMinter {
             try {
                 t = Times.parseDuration(ttl);
             } catch (IllegalArgumentException e) {
-                return bad(n, id, "line " + n + ": ttl '" + ttl + "': " + e.getMessage());
+                return bad(n, id, "line " + n + ": ttl '" + dev.iotjwt.Messages.quote(ttl, 40) + "': "
+                        + dev.iotjwt.Messages.cause(e));
             }
             if (t.isNegative() || t.isZero() || t.compareTo(Duration.ofHours(24)) > 0 && !defaults.allowLongTtl()) {
-                return bad(n, id, "line " + n + ": ttl '" + ttl + "' is not between 1 s and IoT Core's 24 h");
+                return bad(n, id, "line " + n + ": ttl '" + dev.iotjwt.Messages.quote(ttl, 40)
+                        + "' is not between 1 s and IoT Core's 24 h");
             }
         }
         Path p;

@@ -230,6 +230,11 @@ public final class JwtChecker {
                 JsonReader reader = new JsonReader(new StringReader(text));
                 reader.setStrictness(Strictness.STRICT);
                 JsonElement e = JsonParser.parseReader(reader);
+                if (!atEnd(reader)) {
+                    findings.add(Finding.error("jwt.malformed", what + " has more after its JSON value: "
+                            + abbreviate(text), "the " + SEGMENT[index] + " must be exactly one JSON object {...}"));
+                    return null;
+                }
                 if (!e.isJsonObject()) {
                     findings.add(Finding.error("jwt.malformed", what + " is JSON but not an object: " + abbreviate(text),
                             "the " + SEGMENT[index] + " must be a JSON object {...}"));
@@ -240,6 +245,15 @@ public final class JwtChecker {
                 findings.add(Finding.error("jwt.malformed", what + " is not valid JSON: " + abbreviate(text),
                         "build the " + SEGMENT[index] + " with a JSON writer; check quotes, commas and braces"));
                 return null;
+            }
+        }
+
+        /** Whether nothing but whitespace follows the JSON value (Gson stops after the first value). */
+        private static boolean atEnd(JsonReader reader) {
+            try {
+                return reader.peek() == com.google.gson.stream.JsonToken.END_DOCUMENT;
+            } catch (java.io.IOException | RuntimeException e) {
+                return false;
             }
         }
 
@@ -254,7 +268,7 @@ public final class JwtChecker {
                 findings.add(Finding.error("jwt.header.alg", "the header has no alg", "use {\"alg\":\"RS256\","
                         + "\"typ\":\"JWT\"} for an RSA key or {\"alg\":\"ES256\",\"typ\":\"JWT\"} for an EC P-256 key"));
             } else if (!isString(a) || !(a.getAsString().equals("RS256") || a.getAsString().equals("ES256"))) {
-                String value = isString(a) ? a.getAsString() : a.toString();
+                String value = abbreviate(isString(a) ? a.getAsString() : a.toString());
                 String why = value.equalsIgnoreCase("none") ? "; an unsigned token is never accepted"
                         : value.equalsIgnoreCase("rs256") || value.equalsIgnoreCase("es256")
                         ? "; alg is case-sensitive" : "";
@@ -337,13 +351,14 @@ public final class JwtChecker {
                 BigDecimal v;
                 try {
                     v = e.getAsBigDecimal();
-                } catch (NumberFormatException ex) { // an exponent beyond any BigDecimal: 1e9999999999
+                } catch (NumberFormatException | ArithmeticException ex) {
                     return outOfRange(name, e.toString());
                 }
                 if (v.stripTrailingZeros().scale() > 0 || e.toString().contains(".") || e.toString().contains("e")
                         || e.toString().contains("E")) {
-                    findings.add(Finding.warning("jwt.claim.type", name + " is " + e + ", not a whole number of"
-                            + " seconds", "write " + name + " as an integer, e.g. " + v.longValue()));
+                    findings.add(Finding.warning("jwt.claim.type", name + " is " + abbreviate(e.toString())
+                            + ", not a whole number of seconds", "write " + name + " as an integer, e.g. "
+                            + v.longValue()));
                 }
                 return inRange(v) ? Long.valueOf(v.longValue()) : outOfRange(name, e.toString());
             }
@@ -351,11 +366,12 @@ public final class JwtChecker {
                 String s = e.getAsString().strip();
                 try {
                     BigDecimal v = new BigDecimal(s);
-                    findings.add(Finding.warning("jwt.claim.type", name + " is the string \"" + s + "\", not a JSON"
+                    findings.add(Finding.warning("jwt.claim.type", name + " is the string \"" + abbreviate(s)
+                            + "\", not a JSON"
                             + " number; Google accepted it, strict brokers do not", "write " + name + " without"
                             + " quotes: \"" + name + "\":" + v.longValue()));
                     return inRange(v) ? Long.valueOf(v.longValue()) : outOfRange(name, s);
-                } catch (NumberFormatException ex) {
+                } catch (NumberFormatException | ArithmeticException ex) {
                     findings.add(Finding.error("jwt.claim.type", name + " is the string \"" + abbreviate(s) + "\","
                             + " not a number of seconds", "write " + name + " as epoch seconds, a JSON number"));
                     return null;
@@ -366,10 +382,11 @@ public final class JwtChecker {
             return null;
         }
 
-        /** A time claim no clock reaches: an error, as the time rules cannot judge it. */
-        private Long outOfRange(String name, String text) {
-            findings.add(Finding.error("jwt.claim.type", name + " is " + abbreviate(text) + ", out of the range of"
-                    + " times", "write " + name + " as epoch seconds, e.g. " + request.now().getEpochSecond()));
+        /** A number no clock reaches: an error, as the bridge cannot take it for a time (the claim is then unset). */
+        private Long outOfRange(String name, String value) {
+            findings.add(Finding.error("jwt.claim.type", name + " is " + abbreviate(value) + ", which is no time a"
+                    + " clock can show (seconds since 1970)", "write " + name + " as epoch seconds, e.g. "
+                    + request.now().getEpochSecond()));
             return null;
         }
 
@@ -403,7 +420,8 @@ public final class JwtChecker {
                         : a.strip().equals(project) ? " (aud has extra whitespace)"
                         : a.matches("\\d+") ? " (that looks like a project number; IoT Core wants the project id)"
                         : "";
-                findings.add(Finding.error("jwt.aud.mismatch", "aud '" + a + "' is not the project id '" + project
+                findings.add(Finding.error("jwt.aud.mismatch", "aud '" + dev.iotjwt.Messages.quote(a, 200)
+                        + "' is not the project id '" + project
                         + "'" + why + "; IoT Core refuses it without looking further", "mint with aud set to the"
                         + " project id exactly: \"aud\": \"" + project + "\""));
             }
@@ -710,8 +728,9 @@ public final class JwtChecker {
         };
     }
 
+    /** Text from the token for a message: short, one line, control characters shown as \xNN. */
     private static String abbreviate(String s) {
-        String one = s.replace("\n", "\\n");
+        String one = dev.iotjwt.Messages.printable((s.length() > 200 ? s.substring(0, 200) : s).replace("\n", "\\n"));
         return one.length() > 60 ? one.substring(0, 57) + "..." : one;
     }
 }

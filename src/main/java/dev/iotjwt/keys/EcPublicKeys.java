@@ -58,6 +58,50 @@ final class EcPublicKeys {
         }
     }
 
+    /**
+     * Whether a stored public point belongs to the private key: it lies on the curve and its x is that of d·G, which
+     * ECDH of d with the generator gives, in the JDK alone (Bouncy Castle's curve arithmetic would cost its class
+     * loading on every key read). The y of a point with the right x is ±y; a corruption that turns y into p−y
+     * exactly is not caught.
+     */
+    static boolean belongsTo(PublicKey pub, PrivateKey key) {
+        if (!(pub instanceof java.security.interfaces.ECPublicKey q) || !(key instanceof ECPrivateKey d)) {
+            return true;
+        }
+        if (!onCurve(q)) {
+            return false;
+        }
+        try {
+            ECParameterSpec params = d.getParams();
+            PublicKey g = KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(params.getGenerator(),
+                    params));
+            javax.crypto.KeyAgreement ka = javax.crypto.KeyAgreement.getInstance("ECDH");
+            ka.init(d);
+            ka.doPhase(g, true);
+            byte[] x = ka.generateSecret();
+            return new BigInteger(1, x).equals(q.getW().getAffineX());
+        } catch (Exception e) {
+            return true; // cannot tell: not a reason to refuse a key
+        }
+    }
+
+    /** Whether the key's point satisfies its curve's equation y² = x³ + ax + b (mod p); the JDK does not check. */
+    static boolean onCurve(java.security.interfaces.ECPublicKey key) {
+        java.security.spec.EllipticCurve curve = key.getParams().getCurve();
+        if (!(curve.getField() instanceof java.security.spec.ECFieldFp fp)) {
+            return true;
+        }
+        BigInteger p = fp.getP();
+        BigInteger x = key.getW().getAffineX();
+        BigInteger y = key.getW().getAffineY();
+        if (x == null || y == null || x.signum() < 0 || y.signum() < 0 || x.compareTo(p) >= 0 || y.compareTo(p) >= 0) {
+            return false;
+        }
+        BigInteger left = y.multiply(y).mod(p);
+        BigInteger right = x.pow(3).add(curve.getA().multiply(x)).add(curve.getB()).mod(p);
+        return left.equals(right);
+    }
+
     /** The uncompressed point 04 || X || Y, each coordinate as long as the field (32 bytes for P-256). */
     static byte[] uncompressed(PublicKey key) {
         java.security.interfaces.ECPublicKey ec = (java.security.interfaces.ECPublicKey) key;

@@ -36,7 +36,6 @@ final class EncryptedKeys {
     static final long MAX_ITERATIONS = 1_000_000;
     /** The most memory (128·N·r bytes) or work (N·r·p) scrypt may ask for one key. */
     static final long MAX_SCRYPT_BYTES = 256L << 20;
-    private static final String SCRYPT_OID = "1.3.6.1.4.1.11591.4.11";
 
     private EncryptedKeys() {
     }
@@ -78,45 +77,58 @@ final class EncryptedKeys {
         }
     }
 
+    /** scrypt's N·r·p beyond this takes minutes. */
+    static final long MAX_SCRYPT_COST = 1L << 25;
+
     /**
-     * Refuses key derivation no real key asks for: the iteration count (or scrypt's cost) is in the file, and 2^31
-     * PBKDF2 iterations would hang the tool for hours. OpenSSL writes 2048, this tool 100,000.
+     * Refuses key derivation parameters that would keep the tool busy for minutes or exhaust memory before the
+     * password could even be judged (a PBKDF2 iteration count of 2³¹−1, an scrypt N of 2⁴⁰).
      */
     private static void checkWork(PKCS8EncryptedPrivateKeyInfo info, String source) throws InputException {
-        AlgorithmIdentifier alg = info.getEncryptionAlgorithm();
-        String oid = alg.getAlgorithm().getId();
-        BigInteger iterations = null;
-        BigInteger scryptMemory = null;
+        org.bouncycastle.asn1.x509.AlgorithmIdentifier alg = info.getEncryptionAlgorithm();
+        java.math.BigInteger iterations = null;
+        java.math.BigInteger scrypt = null;
+        java.math.BigInteger scryptMemory = null;
         try {
-            if (PKCSObjectIdentifiers.id_PBES2.equals(alg.getAlgorithm())) {
-                KeyDerivationFunc kdf = PBES2Parameters.getInstance(alg.getParameters()).getKeyDerivationFunc();
-                if (PKCSObjectIdentifiers.id_PBKDF2.equals(kdf.getAlgorithm())) {
-                    iterations = PBKDF2Params.getInstance(kdf.getParameters()).getIterationCount();
-                } else if (SCRYPT_OID.equals(kdf.getAlgorithm().getId())) {
-                    // ScryptParams ::= SEQUENCE { salt, costParameter N, blockSize r, parallelizationParameter p, … }
-                    ASN1Sequence p = ASN1Sequence.getInstance(kdf.getParameters());
-                    BigInteger n = ASN1Integer.getInstance(p.getObjectAt(1)).getValue();
-                    BigInteger r = ASN1Integer.getInstance(p.getObjectAt(2)).getValue();
-                    BigInteger par = ASN1Integer.getInstance(p.getObjectAt(3)).getValue();
-                    scryptMemory = BigInteger.valueOf(128).multiply(n).multiply(r).max(n.multiply(r).multiply(par));
-                }
-            } else if (oid.startsWith("1.2.840.113549.1.12.1.")) {
-                iterations = PKCS12PBEParams.getInstance(alg.getParameters()).getIterations();
-            } else if (oid.startsWith("1.2.840.113549.1.5.")) {
-                iterations = PBEParameter.getInstance(alg.getParameters()).getIterationCount();
+        if (org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.id_PBES2.equals(alg.getAlgorithm())) {
+            org.bouncycastle.asn1.pkcs.KeyDerivationFunc kdf = org.bouncycastle.asn1.pkcs.PBES2Parameters
+                    .getInstance(alg.getParameters()).getKeyDerivationFunc();
+            if (org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.id_PBKDF2.equals(kdf.getAlgorithm())) {
+                iterations = org.bouncycastle.asn1.pkcs.PBKDF2Params.getInstance(kdf.getParameters())
+                        .getIterationCount();
+            } else if (org.bouncycastle.asn1.misc.MiscObjectIdentifiers.id_scrypt.equals(kdf.getAlgorithm())) {
+                org.bouncycastle.asn1.misc.ScryptParams p = org.bouncycastle.asn1.misc.ScryptParams.getInstance(
+                        kdf.getParameters());
+                scrypt = p.getCostParameter().multiply(p.getBlockSize()).multiply(p.getParallelizationParameter());
+                scryptMemory = java.math.BigInteger.valueOf(128).multiply(p.getCostParameter())
+                        .multiply(p.getBlockSize());
             }
+        } else if (alg.getParameters() instanceof org.bouncycastle.asn1.ASN1Sequence seq && seq.size() == 2
+                && seq.getObjectAt(1) instanceof org.bouncycastle.asn1.ASN1Integer count) {
+            // PKCS#5 v1 and PKCS#12 PBE parameters: (salt, iterations)
+            iterations = count.getValue();
+        }
         } catch (RuntimeException e) {
             return; // damaged parameters: decrypting says so
         }
-        if (iterations != null && iterations.compareTo(BigInteger.valueOf(MAX_ITERATIONS)) > 0) {
-            throw new InputException(source + ": the encrypted PKCS#8 private key asks for " + iterations
-                    + " key-derivation iterations, more than the " + MAX_ITERATIONS + " this tool runs",
+        if (iterations != null && (iterations.signum() <= 0
+                || iterations.compareTo(java.math.BigInteger.valueOf(MAX_ITERATIONS)) > 0)) {
+            throw new InputException(source + ": the encrypted key asks for " + dev.iotjwt.Messages.quote(
+                    iterations.toString(), 30) + " key derivation iterations; this tool runs 1 to " + MAX_ITERATIONS
+                    + " (about a second)",
                     "re-encrypt it: openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out NEW");
         }
-        if (scryptMemory != null && scryptMemory.compareTo(BigInteger.valueOf(MAX_SCRYPT_BYTES)) > 0) {
-            throw new InputException(source + ": the encrypted PKCS#8 private key asks for scrypt parameters that"
-                    + " need more than " + (MAX_SCRYPT_BYTES >> 20) + " MB to derive its key",
+        if (scrypt != null && (scrypt.signum() <= 0
+                || scrypt.compareTo(java.math.BigInteger.valueOf(MAX_SCRYPT_COST)) > 0)) {
+            throw new InputException(source + ": the encrypted key asks for scrypt with N·r·p = "
+                    + dev.iotjwt.Messages.quote(scrypt.toString(), 30) + "; this tool takes at most " + MAX_SCRYPT_COST
+                    + " (it would need gigabytes of memory), so the file is damaged",
                     "re-encrypt it: openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out NEW");
+        }
+        if (scryptMemory != null && scryptMemory.compareTo(java.math.BigInteger.valueOf(MAX_SCRYPT_BYTES)) > 0) {
+            throw new InputException(source + ": the encrypted key asks for scrypt parameters that need more than "
+                    + (MAX_SCRYPT_BYTES >> 20) + " MB to derive its key", "re-encrypt it: openssl pkcs8 -topk8 -v2"
+                    + " aes-256-cbc -in KEY -out NEW");
         }
     }
 
@@ -156,9 +168,10 @@ final class EncryptedKeys {
         if (m.contains("not recognised") || m.contains("unknown") || m.contains("not supported")
                 || m.contains("cannot find") || m.contains("no such")) {
             return new InputException(null, source + ": the " + what + " uses an encryption this tool cannot read ("
-                    + e.getMessage() + ")", "re-encrypt it: openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out NEW", e);
+                    + dev.iotjwt.Messages.cause(e) + ")", "re-encrypt it: openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY"
+                    + " -out NEW", e);
         }
-        return new InputException(null, source + ": cannot decrypt the " + what + ": " + e.getMessage(),
+        return new InputException(null, source + ": cannot decrypt the " + what + ": " + dev.iotjwt.Messages.cause(e),
                 "check the password; if it is right, the file is damaged", e);
     }
 }

@@ -152,8 +152,8 @@ public final class KeyLoader {
             return new KeyMaterial(source, Kind.PRIVATE_KEY, Container.RAW_EC_SCALAR, d.encoding(), false, type, key,
                     pub, null, d.note());
         } catch (GeneralSecurityException e) {
-            throw new InputException(null, source + ": cannot make a P-256 key of the hex: " + e.getMessage(), null,
-                    e);
+            throw new InputException(null, source + ": cannot make a P-256 key of the hex: "
+                    + dev.iotjwt.Messages.cause(e), null, e);
         }
     }
 
@@ -178,6 +178,11 @@ public final class KeyLoader {
             }
             if (label.equals("X509 CRL")) {
                 throw new InputException(source + ": is a certificate revocation list, not a key", PRIVATE_HINT);
+            }
+            if (label.endsWith("PARAMETERS") && !label.equals("EC PARAMETERS")) {
+                throw new InputException("key.unsupported", source + ": holds "
+                        + label.toLowerCase(java.util.Locale.ROOT).replace("dh ", "Diffie-Hellman ")
+                        .replace("dsa ", "DSA ") + ", not a key", PRIVATE_HINT);
             }
             if (label.startsWith("PGP ")) {
                 throw new InputException("key.unsupported", source + ": is an OpenPGP key, not an X.509/PKCS key",
@@ -328,11 +333,23 @@ public final class KeyLoader {
     private KeyMaterial pkcs8(byte[] der, List<Node> c, String source, Encoding encoding, Container container)
             throws InputException, DerException {
         List<Node> alg = c.get(1).children();
+        if (alg.isEmpty()) {
+            throw new DerException("the PKCS#8 AlgorithmIdentifier is empty");
+        }
         String oid = alg.get(0).oid();
         KeyType type = typeOf(oid, alg, source, true);
         PrivateKey key = generatePrivate(type, der, source);
+        if (key instanceof RSAPrivateCrtKey crt && !consistent(crt)) {
+            throw new InputException(source + ": the " + what(type) + " private key is damaged: its numbers do not"
+                    + " belong together (n is not p·q, or an exponent does not fit), so it cannot sign",
+                    "export the key again from its source");
+        }
         PublicKey pub = key instanceof RSAPrivateCrtKey ? rsaPublicOf((RSAPrivateCrtKey) key)
                 : EcPublicKeys.embedded(c.get(2).value(), key);
+        if (pub != null && !(key instanceof RSAPrivateCrtKey) && !EcPublicKeys.belongsTo(pub, key)) {
+            throw new InputException(source + ": the " + what(type) + " private key is damaged: the public key"
+                    + " stored with it belongs to another key", "export the key again from its source");
+        }
         if (type.isRsa()) {
             type = new KeyType("RSA", bits(key), null);
         }
@@ -393,7 +410,12 @@ public final class KeyLoader {
         try {
             key = KeyFactory.getInstance(type.algorithm()).generatePublic(new X509EncodedKeySpec(der));
         } catch (GeneralSecurityException e) {
-            throw new InputException(source + ": the " + type.describe() + " public key is damaged: " + e.getMessage());
+            throw new InputException(source + ": the " + what(type) + " public key is damaged: "
+                    + dev.iotjwt.Messages.cause(e), "export the key again from its source");
+        }
+        if (key instanceof java.security.interfaces.ECPublicKey ec && !EcPublicKeys.onCurve(ec)) {
+            throw new InputException(source + ": the " + what(type) + " public key is damaged: its point is not on"
+                    + " the curve", "export the key again from its source");
         }
         return new KeyMaterial(source, Kind.PUBLIC_KEY, container, encoding, false, withSize(type, key), null, key,
                 null);
@@ -411,7 +433,7 @@ public final class KeyLoader {
                 throw new InputException(source + ": is a certificate signing request (CSR), not a key", PRIVATE_HINT);
             }
             throw new InputException(source + ": looks like an X.509 certificate but cannot be read: "
-                    + e.getMessage());
+                    + dev.iotjwt.Messages.cause(e), "export the certificate again from its source");
         }
         PublicKey pub = cert.getPublicKey();
         byte[] spki = pub.getEncoded();
@@ -471,9 +493,35 @@ public final class KeyLoader {
         try {
             return KeyFactory.getInstance(type.algorithm()).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
         } catch (GeneralSecurityException e) {
-            throw new InputException(source + ": the " + type.describe() + " private key is damaged: "
-                    + e.getMessage(), "export the key again from its source");
+            throw new InputException(source + ": the " + what(type) + " private key is damaged: "
+                    + dev.iotjwt.Messages.cause(e), "export the key again from its source");
         }
+    }
+
+    /**
+     * Whether an RSA CRT key's numbers belong together: n = p·q, e·dP ≡ 1 (mod p−1), e·dQ ≡ 1 (mod q−1),
+     * q·qInv ≡ 1 (mod p). A key failing these makes signatures the JDK refuses to release.
+     */
+    private static boolean consistent(RSAPrivateCrtKey k) {
+        BigInteger p = k.getPrimeP();
+        BigInteger q = k.getPrimeQ();
+        BigInteger e = k.getPublicExponent();
+        if (p == null || q == null || e == null || k.getPrimeExponentP() == null || k.getPrimeExponentQ() == null
+                || k.getCrtCoefficient() == null) {
+            return true;
+        }
+        if (p.signum() <= 0 || q.signum() <= 0 || !p.multiply(q).equals(k.getModulus())) {
+            return false;
+        }
+        BigInteger one = BigInteger.ONE;
+        return e.multiply(k.getPrimeExponentP()).mod(p.subtract(one)).equals(one.mod(p.subtract(one)))
+                && e.multiply(k.getPrimeExponentQ()).mod(q.subtract(one)).equals(one.mod(q.subtract(one)))
+                && q.multiply(k.getCrtCoefficient()).mod(p).equals(one.mod(p));
+    }
+
+    /** The type for a message; an RSA key whose size is not known yet is just "RSA". */
+    private static String what(KeyType type) {
+        return type.isRsa() && type.bits() == 0 ? "RSA" : type.describe();
     }
 
     private static KeyType withSize(KeyType type, PublicKey key) {
@@ -575,7 +623,7 @@ public final class KeyLoader {
 
     /** As {@link #readFile(Path)} with another bound, for files that are not keys (a registry of a whole fleet). */
     public static byte[] readFile(Path file, long maxBytes, String what) throws InputException {
-        String source = file.toString();
+        String source = dev.iotjwt.Messages.quote(file.toString(), 300);
         try {
             if (Files.isDirectory(file)) {
                 throw new InputException(source + ": is a directory, not a file", "give the path of the file itself");
@@ -591,7 +639,7 @@ public final class KeyLoader {
         } catch (AccessDeniedException e) {
             throw new InputException(source + ": permission denied", "check the file's permissions");
         } catch (IOException e) {
-            throw new InputException(source + ": cannot read: " + e.getMessage());
+            throw new InputException(source + ": cannot read: " + dev.iotjwt.Messages.cause(e));
         }
     }
 }

@@ -18,8 +18,11 @@ final class KeyText {
     private static final Pattern XXD_LINE = Pattern.compile("^[0-9a-fA-F]{6,8}:\\s+(.*)$");
     private static final Pattern HEXDUMP_C_LINE = Pattern.compile("^[0-9a-fA-F]{6,8}\\s+(.*?)\\s*(\\|.*\\|)?$");
     private static final Pattern C_HEX = Pattern.compile("0[xX]([0-9a-fA-F]{1,2})[uU]?");
-    /** A pasted fragment of a C array without its braces: 0x30, 0x77, … */
-    private static final Pattern BARE_C_BYTES = Pattern.compile("(?s)(0[xX][0-9a-fA-F]{1,2}[uU]?\\s*,?\\s*)+");
+    /**
+     * One byte of a pasted fragment of a C array without its braces: 0x30, 0x77, … The fragment is matched a byte at
+     * a time: a repeated group in one regex recurses per repetition and overflowed the stack on long input.
+     */
+    private static final Pattern BARE_C_BYTE = Pattern.compile("0[xX][0-9a-fA-F]{1,2}[uU]?\\s*+,?\\s*+");
     private static final Pattern C_STRING_HEX = Pattern.compile("\\\\x([0-9a-fA-F]{2})");
 
     private KeyText() {
@@ -50,7 +53,7 @@ final class KeyText {
         if (!dumpListing && t.indexOf('{') >= 0 && t.indexOf('}', t.indexOf('{')) > 0) {
             return cArray(t.substring(t.indexOf('{') + 1, t.indexOf('}', t.indexOf('{'))));
         }
-        if (!dumpListing && BARE_C_BYTES.matcher(t).matches()) {
+        if (!dumpListing && bareCBytes(t)) {
             return cArray(t);
         }
         if (!dumpListing && C_STRING_HEX.matcher(t).find()) {
@@ -75,6 +78,20 @@ final class KeyText {
             return der(Encoding.HEX, dump, null);
         }
         return null;
+    }
+
+    /** Whether the whole text is C byte literals, 0x30, 0x77, …, each with an optional comma. */
+    private static boolean bareCBytes(String t) {
+        Matcher m = BARE_C_BYTE.matcher(t);
+        int pos = 0;
+        while (pos < t.length()) {
+            m.region(pos, t.length());
+            if (!m.lookingAt()) {
+                return false;
+            }
+            pos = m.end();
+        }
+        return pos > 0;
     }
 
     private static Decoded der(Encoding encoding, byte[] bytes, String note) {

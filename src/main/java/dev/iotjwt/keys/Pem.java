@@ -44,6 +44,11 @@ public final class Pem {
                         + " its line breaks are lost", "restore them: the BEGIN line, the base64 in lines of 64"
                         + " characters, the END line");
             }
+            if (raw.length() > 64 || !raw.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f)) {
+                throw new InputException(source + ": line " + (i + 1) + " starts a PEM block but its label is not one"
+                        + " (" + (raw.length() > 64 ? raw.length() + " characters" : "not printable ASCII")
+                        + "); the file is damaged", "copy the whole block, from the BEGIN line to the END line");
+            }
             String label = shown(raw);
             int begin = i + 1;
             Map<String, String> headers = new LinkedHashMap<>();

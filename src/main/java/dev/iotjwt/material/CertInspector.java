@@ -155,7 +155,8 @@ public final class CertInspector {
         } catch (CertificateEncodingException e) {
             size = 0;
         }
-        return new CertFacts(index, c.getSubjectX500Principal().getName(), c.getIssuerX500Principal().getName(),
+        return new CertFacts(index, dev.iotjwt.Messages.printable(c.getSubjectX500Principal().getName()),
+                dev.iotjwt.Messages.printable(c.getIssuerX500Principal().getName()),
                 HexFormat.ofDelimiter(":").formatHex(c.getSerialNumber().toByteArray()), from.toString(),
                 to.toString(), validity, daysLeft, key, c.getSigAlgName(), Certificates.sans(c), ca, selfSigned,
                 Certificates.fingerprint(c), size, warnings);

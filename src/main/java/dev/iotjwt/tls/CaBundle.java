@@ -116,7 +116,7 @@ public record CaBundle(List<X509Certificate> certificates, List<String> names, l
             findings.add(Finding.error("ca.unreadable", "CA file " + e.getMessage(), e.hint()));
         } catch (CertificateException | RuntimeException e) {
             findings.add(Finding.error("ca.unreadable", "CA file " + source + " could not be read as an X.509"
-                    + " certificate: " + e.getMessage(), "give the root certificate itself, PEM or DER"));
+                    + " certificate: " + dev.iotjwt.Messages.cause(e), "give the root certificate itself, PEM or DER"));
         }
         return out;
     }

@@ -19,13 +19,16 @@ public final class Certificates {
     private Certificates() {
     }
 
-    /** The CN when there is one, else the whole subject. */
+    /**
+     * The CN when there is one, else the whole subject; control characters (a certificate, even a server's, may put
+     * escape sequences in its names) shown as \xNN.
+     */
     public static String name(X509Certificate c) {
-        return shortName(c.getSubjectX500Principal().getName());
+        return dev.iotjwt.Messages.printable(shortName(c.getSubjectX500Principal().getName()));
     }
 
     public static String issuerName(X509Certificate c) {
-        return shortName(c.getIssuerX500Principal().getName());
+        return dev.iotjwt.Messages.printable(shortName(c.getIssuerX500Principal().getName()));
     }
 
     private static String shortName(String dn) {
@@ -92,7 +95,7 @@ public final class Certificates {
                 for (List<?> n : names) {
                     int type = (Integer) n.get(0);
                     if (type == 2 || type == 7) {
-                        out.add(String.valueOf(n.get(1)));
+                        out.add(dev.iotjwt.Messages.printable(String.valueOf(n.get(1))));
                     }
                 }
             }

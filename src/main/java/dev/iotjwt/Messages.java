@@ -1,0 +1,75 @@
+package dev.iotjwt;
+
+import java.util.regex.Pattern;
+
+/** Turns what libraries say (exception messages, user-supplied text) into parts of a one-line message. */
+public final class Messages {
+    /** A Java class name in front of a message: {@code java.io.IOException: } and the like. */
+    private static final Pattern CLASS_PREFIX = Pattern.compile(
+            "\\b(?:[a-z][a-z0-9_]*\\.)+(?:[A-Z][A-Za-z0-9_]*\\$)*[A-Z][A-Za-z0-9_]*(?:Exception|Error)(?::\\s*|\\b)");
+
+    private Messages() {
+    }
+
+    /**
+     * The message of {@code t} (or of its first cause that has one) as one line, without the Java class names
+     * libraries put in front of wrapped messages, without library hints such as Gson's troubleshooting links.
+     */
+    public static String cause(Throwable t) {
+        String m = null;
+        for (Throwable c = t; c != null && (m == null || m.isBlank()); c = c.getCause()) {
+            m = c.getMessage();
+        }
+        if (m == null || m.isBlank()) {
+            return "unknown reason";
+        }
+        String line = m.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("See https://"))
+                .findFirst().orElse("");
+        if (line.length() > 300) {
+            // before the regex, which recurses per dotted part (a JSON path of 5,000 levels overflowed the stack)
+            line = line.substring(0, 300) + "…";
+        }
+        line = CLASS_PREFIX.matcher(line).replaceAll("").strip();
+        line = line.replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON",
+                "malformed JSON");
+        if (line.startsWith(",")) {
+            line = line.substring(1).strip();
+        }
+        return abbreviate(line.isEmpty() ? "unknown reason" : line, 200);
+    }
+
+    /**
+     * Text from an input (an id, a value, a label) fit to quote in a message: control characters shown as
+     * {@code \xNN}, at most {@code max} characters with the length said when cut.
+     */
+    public static String quote(String s, int max) {
+        if (s.length() > max) {
+            return printable(s.substring(0, max)) + "… (" + s.length() + " characters)";
+        }
+        return printable(s);
+    }
+
+    /** Control characters (NUL, ESC, BEL, line breaks, DEL...) shown as {@code \xNN}. */
+    public static String printable(String s) {
+        StringBuilder sb = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f || c >= 0x80 && c < 0xa0) {
+                if (sb == null) {
+                    sb = new StringBuilder(s.length() + 8).append(s, 0, i);
+                }
+                sb.append(String.format("\\x%02x", (int) c));
+            } else if (sb != null) {
+                sb.append(c);
+            }
+        }
+        return sb == null ? s : sb.toString();
+    }
+
+    private static String abbreviate(String s, int max) {
+        if (s.length() <= max) {
+            return s;
+        }
+        return s.substring(0, max) + "… (" + s.length() + " characters)";
+    }
+}

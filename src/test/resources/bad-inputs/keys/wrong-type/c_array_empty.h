@@ -1,0 +1,1 @@
+const unsigned char k[] = {};
