@@ -61,13 +61,10 @@ final class MintBatch {
             throw new InputException("--batch " + file + ": holds no device lines", "one device a line: device,key,"
                     + "project (or JSON lines)");
         }
-        List<Path> open = devices.stream().map(BatchMinter.Device::key).filter(java.util.Objects::nonNull).distinct()
-                .filter(k -> dev.iotjwt.keys.KeyFilePermissions.tooOpen(k) != null).toList();
-        open.stream().limit(3).forEach(k -> SecretWarnings.privateKeyFile(spec.commandLine(), k));
-        if (open.size() > 3) {
-            spec.commandLine().getErr().println("iotjwt: warning: " + (open.size() - 3) + " more private key files of"
-                    + " the batch are open to group or others");
-        }
+        // which key files signed something: only those draw the warning about their mode
+        java.util.Map<String, Path> keyOf = new java.util.HashMap<>();
+        devices.forEach(d -> keyOf.putIfAbsent(d.device(), d.key()));
+        java.util.Set<Path> signed = java.util.concurrent.ConcurrentHashMap.newKeySet();
         // one write per 64 KiB, not per token: the command line's writer flushes at every println
         PrintWriter out = new PrintWriter(new java.io.BufferedWriter(spec.commandLine().getOut(), 1 << 16), false);
         PrintWriter err = spec.commandLine().getErr();
@@ -82,6 +79,9 @@ final class MintBatch {
 
                         @Override
                         public void result(BatchMinter.Result r) {
+                            if (r.token() != null && keyOf.get(r.device()) != null) {
+                                signed.add(keyOf.get(r.device()));
+                            }
                             if (json) {
                                 JsonObject o = new JsonObject();
                                 o.addProperty("device", r.device());
@@ -115,6 +115,13 @@ final class MintBatch {
         spec.commandLine().getOut().flush();
         if (progress) {
             err.println();
+        }
+        List<Path> open = signed.stream().filter(k -> dev.iotjwt.keys.KeyFilePermissions.tooOpen(k) != null)
+                .sorted().toList();
+        open.stream().limit(3).forEach(k -> SecretWarnings.privateKeyFile(spec.commandLine(), k));
+        if (open.size() > 3) {
+            err.println("iotjwt: warning: " + (open.size() - 3) + " more private key files of the batch are open to"
+                    + " group or others");
         }
         if (progress || verbose()) {
             err.printf("minted %d of %d tokens in %.2f s (%.0f tokens/s on %d threads); %s%n", summary.minted(),

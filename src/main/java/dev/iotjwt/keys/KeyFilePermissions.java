@@ -16,7 +16,7 @@ public final class KeyFilePermissions {
      * (also null where the file system has no POSIX permissions or the file cannot be examined).
      */
     public static String tooOpen(Path file) {
-        if (file == null) {
+        if (file == null || !Files.isRegularFile(file)) {
             return null;
         }
         Set<PosixFilePermission> p;
