@@ -125,7 +125,7 @@ public final class KeyLoader {
         }
         if (d.curve() != null && !List.of("prime256v1", "secp256r1", "P-256").contains(d.curve())) {
             // the name comes from the text as pasted: shown only when it is one (not key hex pasted on that line)
-            String curve = d.curve().matches("[A-Za-z][A-Za-z0-9-]{0,31}") ? "curve " + d.curve()
+            String curve = d.curve().matches("[A-Za-z][A-Za-z0-9-]{0,15}") ? "curve " + d.curve()
                     : "a curve whose name is not readable";
             throw new InputException("key.unsupported", source + ": is an EC private key on " + curve
                     + "; IoT Core's ES256 needs P-256 (prime256v1)",

@@ -52,6 +52,7 @@ class ConnectFuzzTest {
         STATS.count();
         int mode = data.consumeInt(0, 3);
         byte[] rest = data.consumeRemainingAsBytes();
+        FuzzChecks.input(rest);
         byte[] wire = (mode & 1) == 0 ? rest : signedConnect(new String(rest, StandardCharsets.UTF_8));
         DeviceAuthenticator auth = (mode & 2) == 0 ? LENIENT : STRICT;
 

@@ -35,6 +35,7 @@ class JwtCheckerFuzzTest {
         STATS.count();
         int mode = data.consumeInt(0, 15);
         String token = data.consumeRemainingAsString();
+        FuzzChecks.input(token);
         List<VerifyKey> keys = new ArrayList<>();
         if ((mode & 1) != 0) {
             keys.add(EC);

@@ -26,6 +26,7 @@ class KeyReaderFuzzTest {
         STATS.count();
         int mode = data.consumeInt(0, 2);
         byte[] file = data.consumeRemainingAsBytes();
+        FuzzChecks.input(file);
         PasswordSource passwords = switch (mode) {
             case 0 -> PasswordSource.NONE;
             case 1 -> Fixtures.PASSWORD_SOURCE;

@@ -27,6 +27,7 @@ class CertReaderFuzzTest {
 
     @FuzzTest(maxDuration = "20s")
     void readCertificates(byte[] data) throws IOException {
+        FuzzChecks.input(data);
         STATS.count();
         Files.write(FILE, data);
         try {

@@ -31,7 +31,21 @@ public final class FuzzChecks {
     private static final Pattern PRIV_HEX = Pattern.compile("(?s)priv:\\s*(.*?)\\s*pub:");
     private static final Set<String> SECRET_WINDOWS = secretWindows();
 
+    /** The input of the run being checked, as text: a password the fuzzer wrote into it may come back quoted. */
+    private static final ThreadLocal<String> INPUT = ThreadLocal.withInitial(() -> "");
+
     private FuzzChecks() {
+    }
+
+    /** Tells the checks what this run fed the tool (call first in each fuzz test). */
+    public static void input(byte[] data) {
+        INPUT.set(new String(data, java.nio.charset.StandardCharsets.ISO_8859_1) + "\n"
+                + new String(data, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** As {@link #input(byte[])}, for text. */
+    public static void input(String text) {
+        INPUT.set(text);
     }
 
     /** The message and hint of a tool exception: present, one line each, nothing secret in them. */
@@ -73,8 +87,12 @@ public final class FuzzChecks {
         if (text == null) {
             return;
         }
-        if (text.contains(Fixtures.PASSWORD) && !echoed.contains(Fixtures.PASSWORD)
-                || text.contains(WRONG_PASSWORD) && !echoed.contains(WRONG_PASSWORD)) {
+        // a password counts as shown when the tool can only have had it from the password source: a file or token
+        // that spells it out (the fuzzer learns it from the comparisons and plants it) is quoted as input
+        String input = INPUT.get();
+        if (text.contains(Fixtures.PASSWORD) && !echoed.contains(Fixtures.PASSWORD) && !input.contains(Fixtures.PASSWORD)
+                || text.contains(WRONG_PASSWORD) && !echoed.contains(WRONG_PASSWORD)
+                && !input.contains(WRONG_PASSWORD)) {
             throw new AssertionError(what + " shows a password: " + text, cause);
         }
         String lower = text.toLowerCase(Locale.ROOT);
