@@ -470,7 +470,7 @@ public final class LocalBroker implements AutoCloseable {
 
         /** A topic from the network as the log shows it: at most 200 characters, so a denial is one short line. */
         private static String shown(String topic) {
-            return topic.length() <= 200 ? topic : topic.substring(0, 200) + "…(" + topic.length() + " characters)";
+            return dev.iotjwt.Messages.quote(topic, 200);
         }
 
         private static boolean noWildcards(String topic) {

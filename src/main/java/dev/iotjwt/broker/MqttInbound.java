@@ -30,6 +30,7 @@ final class MqttInbound {
     private long remaining;
     private long multiplier;
     private int packets;
+    private int firstType = -1;
     private ByteArrayOutputStream connect = new ByteArrayOutputStream(); // null once the first packet ended
     private Connect read;
 
@@ -38,6 +39,9 @@ final class MqttInbound {
         switch (state) {
             case 0 -> {
                 packets++;
+                if (packets == 1) {
+                    firstType = b >> 4;
+                }
                 state = 1;
                 remaining = 0;
                 multiplier = 1;
@@ -76,14 +80,10 @@ final class MqttInbound {
         return read;
     }
 
-    /** Whether the first packet (the CONNECT, or what a client sent instead) has been read whole. */
-    boolean firstPacketEnded() {
-        return connect == null;
-    }
-
     private Event packetEnded() {
         if (packets == 1) {
-            read = readConnect(connect.toByteArray());
+            // only a CONNECT counts: a client that opens with PINGREQ or anything else has not connected
+            read = firstType == 1 ? readConnect(connect.toByteArray()) : null;
             connect = null;
             return read == null ? Event.NONE : Event.CONNECT;
         }

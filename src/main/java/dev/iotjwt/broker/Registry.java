@@ -227,13 +227,7 @@ public record Registry(String project, String region, String registry, Map<Strin
      * anything (a pasted private key too); where in the file the message says.
      */
     private static String shown(String value) {
-        StringBuilder b = new StringBuilder();
-        int i = 0;
-        for (; i < value.length() && i < 16; i++) {
-            char c = value.charAt(i);
-            b.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
-        }
-        return i < value.length() ? b + "…" : b.toString();
+        return dev.iotjwt.Messages.quote(value, 16);
     }
 
     /** A true/false field; absent or null is false. */

@@ -289,15 +289,13 @@ final class TlsTap {
                             // ever: the flag is cleared, the message goes on as an ordinary one
                             b.put(p, (byte) (b.get(p) & ~1));
                         }
-                        if (!connectRead && inbound.firstPacketEnded()) {
-                            connectRead = true;
-                        }
                         if (event == MqttInbound.Event.QOS2_PUBLISH) {
                             qos2Refused = true;
                             listener.qos2Refused(this);
                             throw new SSLException("QoS 2 PUBLISH refused: IoT Core closes the connection");
                         }
                         if (event == MqttInbound.Event.CONNECT) {
+                            connectRead = true;
                             connectRead(inbound.connect());
                         }
                     }

@@ -88,12 +88,7 @@ final class BrokerLog implements BrokerListener {
     }
 
     static String printable(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            b.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
-        }
-        return b.toString();
+        return dev.iotjwt.Messages.printable(s);
     }
 
     private static void line(PrintWriter w, String text) {

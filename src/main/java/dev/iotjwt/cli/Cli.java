@@ -121,8 +121,8 @@ public final class Cli {
             }
             int eq = a.indexOf('=');
             String name = (eq > 0 ? a.substring(0, eq) : a).toLowerCase(java.util.Locale.ROOT);
-            if (!name.contains("pass") && !name.contains("secret") && !name.contains("pwd")
-                    || name.endsWith("-file") || name.endsWith("-env")) {
+            if (!name.contains("pass") && !name.contains("secret") && !name.contains("pwd") && !name.contains("jwt")
+                    && !name.contains("token") || name.endsWith("-file") || name.endsWith("-env")) {
                 continue;
             }
             String value = eq > 0 ? a.substring(eq + 1) : i + 1 < args.length ? args[i + 1] : "";
@@ -131,8 +131,13 @@ public final class Cli {
                 message = message.replace("'" + value + "'", "'<hidden>'").replace("=" + value + "'", "=<hidden>'");
             }
         }
-        return message;
+        // a token given where picocli expected none (a misspelt --jwt, an extra argument) shows its header only
+        return JWT_ARG.matcher(message).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+                "'" + (m.group(1) == null ? "" : m.group(1)) + m.group(2) + ".….<elided>'"));
     }
+
+    private static final java.util.regex.Pattern JWT_ARG = java.util.regex.Pattern.compile(
+            "'([^'=]*=)?(ey[A-Za-z0-9_-]{8,})\\.[A-Za-z0-9_=+/-]+\\.[A-Za-z0-9_=+/-]*'");
 
     private static int executionError(Exception ex, CommandLine cmd, ParseResult parseResult) {
         PrintWriter err = cmd.getErr();

@@ -15,9 +15,10 @@ final class SecretWarnings {
         if (mode == null) {
             return;
         }
-        cl.getErr().println("iotjwt: warning: " + file + ": private key file is open to group or others (mode " + mode
+        String shown = dev.iotjwt.Messages.quote(file.toString(), 300);
+        cl.getErr().println("iotjwt: warning: " + shown + ": private key file is open to group or others (mode " + mode
                 + "): other users of this machine can read it and sign as the device");
-        cl.getErr().println("hint: chmod 600 " + file);
+        cl.getErr().println("hint: chmod 600 " + shown);
         cl.getErr().flush();
     }
 }

@@ -473,7 +473,8 @@ public final class ConnectDoctor {
             if (r.publishTopic() == null && r.subscribeTopic() == null) {
                 return new StepResult("session", Status.PASS, "connected", Map.of(), List.of(), 0);
             }
-            PahoConnector.SessionOutcome s = connector.session(r.publishTopic(), r.payload().replace("{seq}", "1"),
+            PahoConnector.SessionOutcome s = connector.session(r.publishTopic(),
+                    r.publishEvery() == null ? r.payload() : r.payload().replace("{seq}", "1"),
                     r.subscribeTopic(),
                     r.waitFor(), r.timeout());
             Status status = StepResult.statusOf(s.findings());
@@ -495,7 +496,7 @@ public final class ConnectDoctor {
             Map<String, String> facts = new LinkedHashMap<>(session.facts());
             List<Finding> findings = new ArrayList<>(session.findings().stream()
                     .filter(f -> !f.code().equals("mqtt.dropped")).toList()); // counted below, with every drop
-            Stay st = new Stay(java.time.Clock.systemUTC(), first);
+            Stay st = new Stay(java.time.Clock.systemUTC(), first, session.facts().containsKey("published"));
             java.time.Instant end = st.clock.instant().plus(r.stay());
             java.time.Instant minted = st.clock.instant();
             if (r.publishEvery() != null) {
@@ -603,17 +604,21 @@ public final class ConnectDoctor {
             PahoConnector current;
             boolean connected = true;
             java.time.Instant nextPublish;
-            int seq = r.publishTopic() == null ? 0 : 1; // the session step published message 1
-            int acknowledged = r.publishTopic() == null ? 0 : 1;
+            int seq = r.publishTopic() == null ? 0 : 1; // the session step published (or tried) message 1
+            int acknowledged;
             int afterReconnect;
             int connections = 1;
             int drops;
             int refreshes;
             int failedAttempts;
 
-            Stay(java.time.Clock clock, PahoConnector first) {
+            Stay(java.time.Clock clock, PahoConnector first, boolean firstAcknowledged) {
                 this.clock = clock;
                 this.current = first;
+                this.acknowledged = firstAcknowledged ? 1 : 0;
+                if (r.publishTopic() != null && !firstAcknowledged) {
+                    outbox.addLast(new Outgoing(1, true)); // dropped before its PUBACK: sent again
+                }
             }
 
             /** Waits until {@code until}, queueing messages as they fall due; returns early on a drop or a due one. */

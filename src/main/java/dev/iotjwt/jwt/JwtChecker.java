@@ -37,6 +37,9 @@ import java.util.Set;
  * runs every rule and never stops at the first problem.
  */
 public final class JwtChecker {
+    /** A time claim written with more characters than this is no time: it is not parsed (a huge one takes minutes). */
+    private static final int MAX_NUMBER_TEXT = 64;
+
     /** IoT Core's longest lifetime, before skew. */
     public static final Duration MAX_LIFETIME = Duration.ofHours(24);
     /** Before this, a device clock was never set (IoT Core did not exist). */
@@ -348,6 +351,9 @@ public final class JwtChecker {
                 return null;
             }
             if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+                if (e.toString().length() > MAX_NUMBER_TEXT) {
+                    return outOfRange(name, e.toString()); // no time needs it; parsing it would take minutes
+                }
                 BigDecimal v;
                 try {
                     v = e.getAsBigDecimal();
@@ -364,6 +370,9 @@ public final class JwtChecker {
             }
             if (isString(e)) {
                 String s = e.getAsString().strip();
+                if (s.length() > MAX_NUMBER_TEXT && s.matches("[-+0-9.eE]+")) {
+                    return outOfRange(name, s);
+                }
                 try {
                     BigDecimal v = new BigDecimal(s);
                     findings.add(Finding.warning("jwt.claim.type", name + " is the string \"" + abbreviate(s)

@@ -138,7 +138,8 @@ final class EncryptedKeys {
                 : dekInfo.substring(0, dekInfo.indexOf(',')).strip();
         String iv = cipher.isEmpty() ? "" : dekInfo.substring(dekInfo.indexOf(',') + 1).strip();
         // DEK-Info: AES-256-CBC,<hex IV>; anything else is damage, and is not repeated in the message
-        if (!cipher.matches("[A-Za-z0-9-]{1,32}") || !iv.matches("([0-9A-Fa-f]{2}){1,32}")) {
+        // (cipher names are short: DES-EDE3-CBC, AES-256-CBC, CAMELLIA-256-CBC; a longer one is pasted text)
+        if (!cipher.matches("[A-Za-z0-9-]{1,19}") || !iv.matches("([0-9A-Fa-f]{2}){1,32}")) {
             Arrays.fill(password, '\0');
             throw new InputException(source + ": the encrypted PEM block has no usable DEK-Info header; the file is"
                     + " damaged");

@@ -510,7 +510,8 @@ public final class KeyLoader {
                 || k.getCrtCoefficient() == null) {
             return true;
         }
-        if (p.signum() <= 0 || q.signum() <= 0 || !p.multiply(q).equals(k.getModulus())) {
+        if (p.compareTo(BigInteger.ONE) <= 0 || q.compareTo(BigInteger.ONE) <= 0
+                || !p.multiply(q).equals(k.getModulus())) {
             return false;
         }
         BigInteger one = BigInteger.ONE;

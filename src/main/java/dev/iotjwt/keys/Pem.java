@@ -97,7 +97,8 @@ public final class Pem {
      * line breaks were lost, say) cut short, so that no message repeats it.
      */
     static String shown(String label) {
-        return LABEL.matcher(label).matches() ? label : label.substring(0, Math.min(12, label.length())) + "…";
+        return LABEL.matcher(label).matches() ? label
+                : dev.iotjwt.Messages.printable(label.substring(0, Math.min(12, label.length()))) + "…";
     }
 
     private static byte[] decode(String base64, String label, int line, String source) throws InputException {

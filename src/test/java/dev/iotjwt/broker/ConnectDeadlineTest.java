@@ -154,6 +154,21 @@ class ConnectDeadlineTest {
     }
 
     @Test
+    void aClientThatSendsPingsInsteadOfConnectIsClosed() throws Exception {
+        SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket("localhost", broker.port());
+        try (s) {
+            s.startHandshake();
+            s.setSoTimeout(1000);
+            long started = System.nanoTime();
+            byte[] pings = new byte[30];
+            for (int i = 0; i < pings.length; i += 2) {
+                pings[i] = (byte) 0xC0; // PINGREQ, remaining length 0
+            }
+            assertThat(trickle(s, pings, started)).isLessThan(BOUND_MILLIS);
+        }
+    }
+
+    @Test
     void aClientThatTricklesItsClientHelloAByteASecondIsClosed() throws Exception {
         // the bytes of one TLS record: Netty waits for the whole record before the TLS engine sees any of it
         SSLEngine client = tls.createSSLEngine("localhost", broker.port());

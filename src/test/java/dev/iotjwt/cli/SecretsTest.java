@@ -97,6 +97,21 @@ class SecretsTest {
     }
 
     @Test
+    void aTokenInAUsageErrorShowsItsHeaderOnly() {
+        String token = CliRun.run("mint", "--key", Fixtures.key("p256_sec1.pem").toString(), "--project", "p").out()
+                .strip();
+        String claimsAndSignature = token.substring(token.indexOf('.'));
+        for (String[] args : List.of(new String[] {"check", "--jtw=" + token},
+                new String[] {"connect", "--host", "h", "--client-id", "x", "--token", token},
+                new String[] {"mint", token})) {
+            CliRun r = CliRun.run(args);
+            assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.err()).doesNotContain(claimsAndSignature).doesNotContain(
+                    token.substring(token.lastIndexOf('.') + 1));
+        }
+    }
+
+    @Test
     void aWrongPasswordFromAFileOrTheEnvironmentIsNeverEchoed() throws Exception {
         Path enc = Fixtures.key("p256_pkcs8_enc.pem");
         Path wrong = Files.writeString(dir.resolve("pw.txt"), "not-the-password-7731\n");
