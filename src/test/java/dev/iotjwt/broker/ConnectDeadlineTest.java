@@ -3,6 +3,7 @@ package dev.iotjwt.broker;
 import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.testsupport.Fixtures;
+import dev.iotjwt.testsupport.RecordingListener;
 import dev.iotjwt.testsupport.TokenForge;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
@@ -49,7 +49,8 @@ class ConnectDeadlineTest {
     static LocalBroker broker;
     static SSLContext tls;
     static String token;
-    static final List<BrokerListener.Event> events = new CopyOnWriteArrayList<>();
+    static final RecordingListener LISTENER = new RecordingListener();
+    static final List<BrokerListener.Event> events = LISTENER.events;
 
     @BeforeAll
     static void start() throws Exception {
@@ -59,16 +60,7 @@ class ConnectDeadlineTest {
         Registry r = new Registry("my-project", "us-central1", "my-registry", new LinkedHashMap<>())
                 .with(Registry.deviceOf("dev-ec", Fixtures.key("p256_public.pem"), null));
         broker = LocalBroker.start(new BrokerSettings(r, "127.0.0.1", 0, dir.resolve("state"), List.of("localhost"),
-                false, false, Duration.ofMinutes(10), Fixtures.CLOCK, TIMEOUT), new BrokerListener() {
-                    @Override
-                    public void event(Event event) {
-                        events.add(event);
-                    }
-
-                    @Override
-                    public void message(Message message) {
-                    }
-                });
+                false, false, Duration.ofMinutes(10), Fixtures.CLOCK, TIMEOUT), LISTENER);
         tls = LocalBrokerTest.trusting(broker);
     }
 

@@ -3,6 +3,7 @@ package dev.iotjwt.broker;
 import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.testsupport.Fixtures;
+import dev.iotjwt.testsupport.RecordingListener;
 import dev.iotjwt.testsupport.TokenForge;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,8 +41,9 @@ class TopicEscapeTest {
     static LocalBroker broker;
     static SSLContext tls;
     static String token;
-    static final List<BrokerListener.Event> events = new CopyOnWriteArrayList<>();
-    static final List<BrokerListener.Message> messages = new CopyOnWriteArrayList<>();
+    static final RecordingListener LISTENER = new RecordingListener();
+    static final List<BrokerListener.Event> events = LISTENER.events;
+    static final List<BrokerListener.Message> messages = LISTENER.messages;
 
     /** Topics a device may not publish to: the broker closes the connection without PUBACK, nothing is routed. */
     static final List<String> HOSTILE_PUBLISH = List.of(
@@ -105,17 +106,7 @@ class TopicEscapeTest {
             r = r.with(Registry.deviceOf(id, Fixtures.key("p256_public.pem"), null));
         }
         broker = LocalBroker.start(new BrokerSettings(r, "127.0.0.1", 0, dir.resolve("state"), List.of("localhost"),
-                false, false, Duration.ofMinutes(10), Fixtures.CLOCK), new BrokerListener() {
-                    @Override
-                    public void event(Event event) {
-                        events.add(event);
-                    }
-
-                    @Override
-                    public void message(Message message) {
-                        messages.add(message);
-                    }
-                });
+                false, false, Duration.ofMinutes(10), Fixtures.CLOCK), LISTENER);
         tls = LocalBrokerTest.trusting(broker);
     }
 
