@@ -49,6 +49,20 @@ public final class Messages {
         return printable(s);
     }
 
+    /**
+     * As {@link #quote(String, int)}, and a JWT inside the text shows its header and claims only: a client that
+     * pasted its token into a client id or topic does not get it repeated into a log.
+     */
+    public static String quoteElidingTokens(String s, int max) {
+        String head = s.length() > max ? s.substring(0, max) : s;
+        String shown = printable(TOKEN.matcher(head).replaceAll("$1.<signature elided>"));
+        return s.length() > max ? shown + "… (" + s.length() + " characters)" : shown;
+    }
+
+    /** A JWT's three segments: the header is base64url JSON ("ey"), the signature at least 8 characters. */
+    private static final Pattern TOKEN = Pattern.compile(
+            "(ey[A-Za-z0-9_=+/-]{8,}\\.[A-Za-z0-9_=+/-]*)\\.[A-Za-z0-9_=+/-]{8,}");
+
     /** Control characters (NUL, ESC, BEL, line breaks, DEL...) shown as {@code \xNN}. */
     public static String printable(String s) {
         StringBuilder sb = null;

@@ -52,18 +52,19 @@ public final class DeviceAuthenticator {
     public Decision authenticate(String clientId, byte[] password, Instant now) {
         ClientIds.Parts parts = clientId == null ? null : ClientIds.parse(clientId);
         if (parts == null) {
-            return Decision.refuse(null, "clientid.malformed", "client id '" + clientId + "' is not"
+            return Decision.refuse(null, "clientid.malformed", "client id '" + ClientIds.quote(clientId) + "' is not"
                     + " projects/P/locations/R/registries/G/devices/D");
         }
         if (!parts.project().equals(registry.project()) || !parts.region().equals(registry.region())
                 || !parts.registry().equals(registry.registry())) {
             return Decision.refuse(parts.device(), "clientid.malformed", "client id names project '"
-                    + parts.project() + "', region '" + parts.region() + "', registry '" + parts.registry()
+                    + ClientIds.quote(parts.project()) + "', region '" + ClientIds.quote(parts.region())
+                    + "', registry '" + ClientIds.quote(parts.registry())
                     + "'; this broker serves " + registry.clientIdOf("D"));
         }
         Registry.Device device = registry.devices().get(parts.device());
         if (device == null) {
-            return Decision.refuse(parts.device(), "device.unknown", "no device '" + parts.device()
+            return Decision.refuse(parts.device(), "device.unknown", "no device '" + ClientIds.quote(parts.device())
                     + "' in registry " + registry.registry());
         }
         if (device.blocked()) {

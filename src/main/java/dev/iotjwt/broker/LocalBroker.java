@@ -339,6 +339,12 @@ public final class LocalBroker implements AutoCloseable {
         }
     }
 
+    /** Whom a log line names: the device, or the client id quoted (bounded, a token in it elided). */
+    private static String who(String clientId, String device) {
+        String name = device != null ? device : clientId;
+        return name == null ? null : ClientIds.quote(name);
+    }
+
     private static String deviceOf(String clientId) {
         ClientIds.Parts parts = clientId == null ? null : ClientIds.parse(clientId);
         return parts == null ? null : parts.device();
@@ -399,15 +405,15 @@ public final class LocalBroker implements AutoCloseable {
                     tap.judged(5);
                     if (tap.willTopic() != null) {
                         // Moquette publishes a Will without asking canWrite: refuse it here, as IoT Core had none
-                        report("refused", deviceOf(clientId) != null ? deviceOf(clientId) : clientId, "mqtt.will",
-                                "the CONNECT carries a Last Will (topic '" + tap.willTopic() + "'); IoT Core did not"
+                        report("refused", who(clientId, deviceOf(clientId)), "mqtt.will",
+                                "the CONNECT carries a Last Will (topic '" + ClientIds.quote(tap.willTopic()) + "'); IoT Core did not"
                                         + " support Last Will messages: connect without one (CONNACK 5)");
                         return false;
                     }
                 }
                 DeviceAuthenticator.Decision d = authenticator.authenticate(clientId, password,
                         settings.clock().instant());
-                String who = d.device() != null ? d.device() : clientId;
+                String who = who(clientId, d.device());
                 if (!d.accepted()) {
                     report("refused", who, d.code(), d.reason() + " (CONNACK 5)");
                     return false;
@@ -419,7 +425,7 @@ public final class LocalBroker implements AutoCloseable {
                         + d.expiresAt().minus(settings.skew()) + ", the connection is closed at " + d.expiresAt());
                 return true;
             } catch (RuntimeException e) {
-                report("refused", clientId, "broker.internal", "internal error judging the CONNECT: " + e);
+                report("refused", who(clientId, null), "broker.internal", "internal error judging the CONNECT: " + e);
                 return false;
             }
         }

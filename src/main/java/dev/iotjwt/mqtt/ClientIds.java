@@ -24,6 +24,14 @@ public final class ClientIds {
         return "projects/" + project + "/locations/" + region + "/registries/" + registry + "/devices/" + device;
     }
 
+    /**
+     * A client id fit to quote in a message: at most 600 characters (IoT Core's longest is about 580), control
+     * characters shown as {@code \xNN}, a token pasted into it without its signature.
+     */
+    public static String quote(String clientId) {
+        return dev.iotjwt.Messages.quoteElidingTokens(clientId, 600);
+    }
+
     public static Parts parse(String clientId) {
         Matcher m = CLIENT_ID.matcher(clientId);
         return m.matches() ? new Parts(m.group(1), m.group(2), m.group(3), m.group(4)) : null;
@@ -34,14 +42,14 @@ public final class ClientIds {
         List<Finding> out = new ArrayList<>();
         Parts p = parse(clientId);
         if (p == null) {
-            out.add(Finding.warning("clientid.malformed", "client id '" + clientId + "' is not"
+            out.add(Finding.warning("clientid.malformed", "client id '" + quote(clientId) + "' is not"
                     + " projects/P/locations/R/registries/G/devices/D", "build it from the project, region, registry"
                     + " and device ids (or use --project --region --registry --device)"));
             return out;
         }
         for (String[] id : new String[][] {{"registry", p.registry()}, {"device", p.device()}}) {
             if (!ID.matcher(id[1]).matches() || id[1].startsWith("goog")) {
-                out.add(Finding.warning("clientid.malformed", "the " + id[0] + " id '" + id[1] + "' breaks IoT Core's"
+                out.add(Finding.warning("clientid.malformed", "the " + id[0] + " id '" + quote(id[1]) + "' breaks IoT Core's"
                         + " rule: a letter, then 2-254 of letters, digits and - . _ + ~ %, not starting with 'goog'",
                         "use the " + id[0] + " id exactly as registered"));
             }

@@ -142,6 +142,23 @@ class DeviceAuthenticatorTest {
     }
 
     @Test
+    void aClientIdIsQuotedBoundedAndATokenPastedIntoItLosesItsSignature() {
+        // CI's fuzzer: a client id of 3,000 characters holding the very token sent as the password
+        String good = es(NOW, NOW + 3600, "my-project");
+        String clientId = "d".repeat(1500) + "\u0000" + good + "d".repeat(1500);
+        DeviceAuthenticator.Decision d = new DeviceAuthenticator(registry, false).authenticate(clientId,
+                good.getBytes(StandardCharsets.US_ASCII), Fixtures.NOW);
+        assertThat(d.code()).isEqualTo("clientid.malformed");
+        assertThat(d.reason()).doesNotContain(good).doesNotContain(good.substring(good.lastIndexOf('.')))
+                .contains("(" + clientId.length() + " characters)").hasSizeLessThan(700);
+        String pasted = PREFIX.replace("my-project", "p-" + good) + "dev-ec";
+        DeviceAuthenticator.Decision named = new DeviceAuthenticator(registry, false).authenticate(pasted,
+                good.getBytes(StandardCharsets.US_ASCII), Fixtures.NOW);
+        assertThat(named.reason()).contains("project 'p-" + good.substring(0, good.lastIndexOf('.'))
+                + ".<signature elided>'").doesNotContain(good);
+    }
+
+    @Test
     void paddingIsRefusedOnlyUnderStrict() {
         String padded = TokenForge.es256(ec.privateKey()).claims("{\"iat\":" + NOW + ",\"exp\":" + (NOW + 60)
                 + ",\"aud\":\"my-project\",\"n\":12}").padded().build();
