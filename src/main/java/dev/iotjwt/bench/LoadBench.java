@@ -110,7 +110,7 @@ public final class LoadBench {
     public static void prepare(Path dir, int n, String project, String region, String registry)
             throws InputException {
         try {
-            Files.createDirectories(dir);
+            dev.iotjwt.keys.SecretFiles.createPrivateDirectories(dir);
             Path keys = dir.resolve(KEYS);
             Files.deleteIfExists(keys);
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");

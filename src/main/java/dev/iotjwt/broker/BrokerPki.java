@@ -59,7 +59,7 @@ public record BrokerPki(Path caFile, X509Certificate ca, List<X509Certificate> s
     public static BrokerPki ensure(Path dir, List<String> hostnames, java.time.Clock clock) throws InputException {
         Instant now = clock.instant();
         try {
-            Files.createDirectories(dir);
+            dev.iotjwt.keys.SecretFiles.createPrivateDirectories(dir);
             Path caFile = dir.resolve(CA_CERT);
             if (!Files.exists(caFile)) {
                 createCa(dir, now);

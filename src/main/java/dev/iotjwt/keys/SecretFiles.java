@@ -15,6 +15,34 @@ public final class SecretFiles {
     private SecretFiles() {
     }
 
+    /**
+     * Creates {@code dir} and its missing parents owner-only ({@code rwx------}) on POSIX file systems, as ssh keeps
+     * {@code ~/.ssh}: in a folder others may write to, anyone could swap a key the tool wrote. Folders that exist
+     * are left as they are.
+     */
+    public static void createPrivateDirectories(Path dir) throws IOException {
+        Path abs = dir.toAbsolutePath().normalize();
+        if (Files.isDirectory(abs)) {
+            return;
+        }
+        if (abs.getParent() != null) {
+            createPrivateDirectories(abs.getParent());
+        }
+        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+        try {
+            if (posix) {
+                Files.createDirectory(abs, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+            } else {
+                Files.createDirectory(abs);
+            }
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            if (!Files.isDirectory(abs)) {
+                throw e;
+            }
+        }
+    }
+
     /** Creates {@code file} (it must not exist) owner-only on POSIX file systems and writes {@code content}. */
     public static void create(Path file, byte[] content) throws IOException {
         Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);

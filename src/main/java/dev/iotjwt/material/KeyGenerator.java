@@ -57,7 +57,7 @@ public final class KeyGenerator {
             }
         }
         try {
-            Files.createDirectories(dir);
+            dev.iotjwt.keys.SecretFiles.createPrivateDirectories(dir);
         } catch (java.io.IOException e) {
             throw new InputException(dir + ": cannot create the folder: " + e.getMessage());
         }
