@@ -123,19 +123,76 @@ final class MqttInbound {
         return new Connect(level, clientId, willTopic);
     }
 
-    /** Where an MQTT 5 property list starting at {@code at} ends, or -1 when the bytes do not hold its length. */
+    /**
+     * Where an MQTT 5 property list starting at {@code at} ends as Moquette's decoder (Netty's MqttDecoder) reads it,
+     * or -1 when the bytes do not hold it or that decoder refuses it. Netty counts the length's own bytes against the
+     * length and reads whole properties until the count reaches it: a list of length 1 holding one byte is read as
+     * empty, and the byte is taken for the client id's length. The tap must find the client id the broker will see.
+     */
     private static int skipProperties(byte[] v, int at) {
-        long length = 0;
-        for (int i = 0; i < 4; i++) {
-            if (at + i >= v.length) {
+        long[] length = varint(v, at);
+        if (length == null) {
+            return -1;
+        }
+        long consumed = length[1];
+        int p = at + (int) length[1];
+        while (consumed < length[0]) {
+            long[] id = varint(v, p);
+            if (id == null) {
                 return -1;
             }
+            p += (int) id[1];
+            consumed += id[1];
+            int n;
+            switch ((int) id[0]) {
+                case 0x01, 0x17, 0x19, 0x24, 0x25, 0x28, 0x29, 0x2a -> n = 1;
+                case 0x13, 0x21, 0x22, 0x23 -> n = 2;
+                case 0x02, 0x11, 0x18, 0x27 -> n = 4;
+                case 0x0b -> {
+                    long[] sub = varint(v, p);
+                    if (sub == null) {
+                        return -1;
+                    }
+                    n = (int) sub[1];
+                }
+                case 0x03, 0x08, 0x09, 0x12, 0x15, 0x16, 0x1a, 0x1c, 0x1f -> n = field(v, p);
+                case 0x26 -> {
+                    int key = field(v, p);
+                    n = key < 0 ? -1 : field(v, p + key) < 0 ? -1 : key + field(v, p + key);
+                }
+                default -> n = -1; // Netty refuses an unknown property, and the CONNECT with it
+            }
+            if (n < 0 || p + n > v.length) {
+                return -1;
+            }
+            p += n;
+            consumed += n;
+        }
+        return p;
+    }
+
+    /** The size of a length-prefixed string or binary at {@code at}, prefix included; -1 when cut short. */
+    private static int field(byte[] v, int at) {
+        if (at + 2 > v.length) {
+            return -1;
+        }
+        int n = 2 + ((v[at] & 0xff) << 8 | v[at + 1] & 0xff);
+        return at + n > v.length ? -1 : n;
+    }
+
+    /** An MQTT variable byte integer at {@code at}: its value and its size in bytes; null when cut short or over 4. */
+    private static long[] varint(byte[] v, int at) {
+        long value = 0;
+        for (int i = 0; i < 4; i++) {
+            if (at + i >= v.length) {
+                return null;
+            }
             int b = v[at + i] & 0xff;
-            length |= (long) (b & 0x7f) << (7 * i);
+            value |= (long) (b & 0x7f) << (7 * i);
             if ((b & 0x80) == 0) {
-                return at + i + 1 + length > v.length ? -1 : (int) (at + i + 1 + length);
+                return new long[] {value, i + 1};
             }
         }
-        return -1;
+        return null;
     }
 }
