@@ -385,6 +385,19 @@ public final class LocalBroker implements AutoCloseable {
         }
     }
 
+    /** How long an accepted token lasts: until exp, or already past exp and accepted within the skew. */
+    private String validity(Instant closesAt) {
+        Instant now = settings.clock().instant();
+        Instant exp = closesAt.minus(settings.skew());
+        String closes = ", the connection is closed at " + dev.iotjwt.time.Times.iso(closesAt);
+        if (exp.isAfter(now)) {
+            return "the token is valid until " + dev.iotjwt.time.Times.iso(exp) + closes;
+        }
+        return "the token expired " + dev.iotjwt.time.Times.human(Duration.between(exp, now)) + " ago ("
+                + dev.iotjwt.time.Times.iso(exp) + "), accepted within the " + dev.iotjwt.time.Times.human(
+                settings.skew()) + " skew" + closes;
+    }
+
     private void gone(String clientId, String how) {
         if (clientId != null && connected.remove(clientId)) {
             report("disconnected", deviceOf(clientId), null, how);
@@ -421,8 +434,7 @@ public final class LocalBroker implements AutoCloseable {
                 connected.add(clientId);
                 scheduleExpiry(clientId, d.device(), d.expiresAt());
                 report("accepted", d.device(), null, "connected" + (tap != null && tap.sni() != null ? " (SNI "
-                        + tap.sni() + ")" : " (no SNI)") + "; the token is valid until "
-                        + d.expiresAt().minus(settings.skew()) + ", the connection is closed at " + d.expiresAt());
+                        + tap.sni() + ")" : " (no SNI)") + "; " + validity(d.expiresAt()));
                 return true;
             } catch (RuntimeException e) {
                 report("refused", who(clientId, null), "broker.internal", "internal error judging the CONNECT: " + e);
