@@ -239,6 +239,21 @@ public final class LocalBroker implements AutoCloseable {
             ctx.channel().closeFuture().addListener(closed -> timer.cancel(false));
         }
 
+        /**
+         * Netty's decoder refuses an MQTT 3.1 CONNECT whose client id is longer than 3.1's 23 characters, which every
+         * IoT Core client id is, and Moquette then closes without a CONNACK. With the limit lifted the CONNECT
+         * reaches the gate, which refuses it, and the device gets CONNACK 1 as IoT Core answered (3.1.1 and MQTT 5
+         * client ids have no such limit, so nothing else changes).
+         */
+        @Override
+        public void channelActive(io.netty.channel.ChannelHandlerContext ctx) throws Exception {
+            if (ctx.pipeline().get("decoder") instanceof io.netty.handler.codec.mqtt.MqttDecoder) {
+                ctx.pipeline().replace("decoder", "decoder", new io.netty.handler.codec.mqtt.MqttDecoder(MAX_MESSAGE,
+                        65535));
+            }
+            super.channelActive(ctx);
+        }
+
         private void expire(io.netty.channel.ChannelHandlerContext ctx) {
             io.netty.handler.ssl.SslHandler ssl = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
             if (ssl != null && ssl.engine() instanceof TlsTap.TapEngine tap) {
