@@ -501,9 +501,12 @@ public final class LocalBroker implements AutoCloseable {
             return ok;
         }
 
-        /** A topic from the network as the log shows it: at most 200 characters, so a denial is one short line. */
+        /**
+         * A topic from the network as the log shows it: at most 200 characters, so a denial is one short line, and a
+         * token pasted into it without its signature.
+         */
         private static String shown(String topic) {
-            return dev.iotjwt.Messages.quote(topic, 200);
+            return dev.iotjwt.Messages.quoteElidingTokens(topic, 200);
         }
 
         private static boolean noWildcards(String topic) {

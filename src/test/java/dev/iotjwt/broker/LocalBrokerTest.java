@@ -223,6 +223,21 @@ class LocalBrokerTest {
     }
 
     @Test
+    void aTokenAcceptedWithinTheExpSkewIsLoggedAsExpired() throws Exception {
+        events.clear();
+        assertThat(connackOf(broker, PREFIX + "dev-ec", es(NOW - 900, NOW - 300, "my-project"))).isZero();
+        assertThat(lastEventFor("dev-ec", "accepted").detail())
+                .contains("the token expired 5 m ago (" + java.time.Instant.ofEpochSecond(NOW - 300)
+                        + "), accepted within the 10 m skew")
+                .contains("the connection is closed at " + java.time.Instant.ofEpochSecond(NOW + 300))
+                .doesNotContain("valid until");
+        events.clear();
+        assertThat(connackOf(broker, PREFIX + "dev-ec", es(NOW, NOW + 600, "my-project"))).isZero();
+        assertThat(lastEventFor("dev-ec", "accepted").detail())
+                .contains("the token is valid until " + java.time.Instant.ofEpochSecond(NOW + 600));
+    }
+
+    @Test
     void aTokenFromAnIndependentLibrarySentByPlainPahoIsAccepted() throws Exception {
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT).build(),
                 new JWTClaimsSet.Builder().audience("my-project").issueTime(new Date(NOW * 1000))
