@@ -404,13 +404,13 @@ public final class LocalBroker implements AutoCloseable {
     private String validity(Instant closesAt) {
         Instant now = settings.clock().instant();
         Instant exp = closesAt.minus(settings.skew());
-        String closes = ", the connection is closed at " + dev.iotjwt.time.Times.iso(closesAt);
+        String closes = "the connection is closed at " + dev.iotjwt.time.Times.iso(closesAt);
         if (exp.isAfter(now)) {
-            return "the token is valid until " + dev.iotjwt.time.Times.iso(exp) + closes;
+            return "the token is valid until " + dev.iotjwt.time.Times.iso(exp) + ", " + closes;
         }
         return "the token expired " + dev.iotjwt.time.Times.human(Duration.between(exp, now)) + " ago ("
                 + dev.iotjwt.time.Times.iso(exp) + "), accepted within the " + dev.iotjwt.time.Times.human(
-                settings.skew()) + " skew" + closes;
+                settings.skew()) + " skew; " + closes;
     }
 
     private void gone(String clientId, String how) {
