@@ -48,9 +48,9 @@ import java.util.List;
 public record BrokerPki(Path caFile, X509Certificate ca, List<X509Certificate> serverChain, PrivateKey serverKey) {
 
     public static final String CA_CERT = "ca.pem";
-    static final String CA_KEY = "ca-key.pem";
+    public static final String CA_KEY = "ca-key.pem";
     static final String SERVER_CERT = "server.pem";
-    static final String SERVER_KEY = "server-key.pem";
+    public static final String SERVER_KEY = "server-key.pem";
 
     /**
      * Loads the PKI in {@code dir}, creating what is missing; the server certificate covers {@code hostnames}. A
@@ -78,11 +78,35 @@ public record BrokerPki(Path caFile, X509Certificate ca, List<X509Certificate> s
                 chain.add(m.certificate());
             }
             return new BrokerPki(caFile, ca, List.copyOf(chain), key.privateKey());
-        } catch (IOException | java.security.GeneralSecurityException
-                 | org.bouncycastle.operator.OperatorCreationException e) {
-            throw new InputException(null, dir + ": cannot create the broker's certificates: " + e.getMessage(),
-                    "check that the state folder is writable", e);
+        } catch (IOException e) {
+            throw new InputException(null, dir + ": cannot create the broker's certificates: " + fileProblem(e, dir),
+                    "give --state-dir a folder you can write, or one that can be created", e);
+        } catch (java.security.GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
+            throw new InputException(null, dir + ": cannot create the broker's certificates: "
+                    + dev.iotjwt.Messages.cause(e), null, e);
         }
+    }
+
+    /** What went wrong with a file, in plain words: the JDK's messages for these are the bare path. */
+    static String fileProblem(IOException e, Path dir) {
+        if (e instanceof java.nio.file.FileSystemException f) {
+            String file = f.getFile() == null || Path.of(f.getFile()).toAbsolutePath().equals(dir.toAbsolutePath())
+                    ? "" : dev.iotjwt.Messages.quote(f.getFile(), 300) + ": ";
+            if (f instanceof java.nio.file.NoSuchFileException) {
+                return file + "no such file or folder, and the system refuses to create it there";
+            }
+            if (f instanceof java.nio.file.AccessDeniedException) {
+                return file + "permission denied";
+            }
+            if (f instanceof java.nio.file.FileAlreadyExistsException
+                    || f instanceof java.nio.file.NotDirectoryException) {
+                return file + "is not a folder";
+            }
+            if (f.getReason() != null) {
+                return file + f.getReason().toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+        return dev.iotjwt.Messages.cause(e);
     }
 
     private static boolean covers(X509Certificate server, List<String> hostnames, Instant now) {

@@ -49,6 +49,40 @@ public final class DeviceAuthenticator {
         }
     }
 
+    /** Refusals that say the token does not fit the device's unexpired keys: an expired one may be the cause. */
+    private static final java.util.Set<String> KEY_CODES = java.util.Set.of("jwt.key.alg-mismatch",
+            "jwt.signature.invalid", "jwt.signature.unverified");
+
+    /**
+     * When the token verifies with one of the device's expired credentials, the refusal that names it (code
+     * {@code device.credential-expired}); else null. Only asked after a refusal for the key, so a device with
+     * expired credentials costs one more verification per refused CONNECT, never an accepted one.
+     */
+    private Decision expiredCredential(Registry.Device device, String token, Instant now) {
+        List<Registry.Credential> expired = device.credentials().stream().filter(c -> c.expiredAt(now)).toList();
+        if (expired.isEmpty()) {
+            return null;
+        }
+        CheckReport r = new JwtChecker().check(new CheckRequest(token, registry.project(),
+                expired.stream().map(Registry.Credential::key).toList(), now, skew, strict));
+        if (r.signature() == null || !r.signature().verified()) {
+            return null;
+        }
+        for (int i = 0; i < device.credentials().size(); i++) {
+            Registry.Credential c = device.credentials().get(i);
+            if (c.expiredAt(now) && c.key().source().equals(r.signature().verifiedWith())) {
+                List<String> valid = device.credentials().stream().filter(v -> !v.expiredAt(now))
+                        .map(Registry.Credential::format).toList();
+                return Decision.refuse(device.id(), "device.credential-expired", "the token verifies with credentials["
+                        + i + "] (" + c.format() + ") of device '" + device.id() + "', which expired at "
+                        + dev.iotjwt.time.Times.iso(c.expires()) + "; the unexpired credentials are "
+                        + String.join(", ", valid) + ": register a new public key, or sign with the key of an"
+                        + " unexpired credential");
+            }
+        }
+        return null;
+    }
+
     public Decision authenticate(String clientId, byte[] password, Instant now) {
         ClientIds.Parts parts = clientId == null ? null : ClientIds.parse(clientId);
         if (parts == null) {
@@ -85,12 +119,19 @@ public final class DeviceAuthenticator {
                 strict));
         for (Finding f : report.findings()) {
             if (f.isError()) {
+                if (KEY_CODES.contains(f.code())) {
+                    Decision expired = expiredCredential(device, token, now);
+                    if (expired != null) {
+                        return expired;
+                    }
+                }
                 return Decision.refuse(device.id(), f.code(), f.message());
             }
         }
         if (report.signature() == null || !report.signature().verified()) {
-            return Decision.refuse(device.id(), "jwt.signature.invalid", "the signature does not verify with the"
-                    + " device's credentials");
+            Decision expired = expiredCredential(device, token, now);
+            return expired != null ? expired : Decision.refuse(device.id(), "jwt.signature.invalid", "the signature"
+                    + " does not verify with the device's credentials");
         }
         if (report.times() == null || report.times().exp() == null) {
             return Decision.refuse(device.id(), "jwt.claim.missing", "the claims have no usable exp");

@@ -239,6 +239,21 @@ public final class LocalBroker implements AutoCloseable {
             ctx.channel().closeFuture().addListener(closed -> timer.cancel(false));
         }
 
+        /**
+         * Netty's decoder refuses an MQTT 3.1 CONNECT whose client id is longer than 3.1's 23 characters, which every
+         * IoT Core client id is, and Moquette then closes without a CONNACK. With the limit lifted the CONNECT
+         * reaches the gate, which refuses it, and the device gets CONNACK 1 as IoT Core answered (3.1.1 and MQTT 5
+         * client ids have no such limit, so nothing else changes).
+         */
+        @Override
+        public void channelActive(io.netty.channel.ChannelHandlerContext ctx) throws Exception {
+            if (ctx.pipeline().get("decoder") instanceof io.netty.handler.codec.mqtt.MqttDecoder) {
+                ctx.pipeline().replace("decoder", "decoder", new io.netty.handler.codec.mqtt.MqttDecoder(MAX_MESSAGE,
+                        65535));
+            }
+            super.channelActive(ctx);
+        }
+
         private void expire(io.netty.channel.ChannelHandlerContext ctx) {
             io.netty.handler.ssl.SslHandler ssl = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
             if (ssl != null && ssl.engine() instanceof TlsTap.TapEngine tap) {
@@ -385,6 +400,19 @@ public final class LocalBroker implements AutoCloseable {
         }
     }
 
+    /** How long an accepted token lasts: until exp, or already past exp and accepted within the skew. */
+    private String validity(Instant closesAt) {
+        Instant now = settings.clock().instant();
+        Instant exp = closesAt.minus(settings.skew());
+        String closes = "the connection is closed at " + dev.iotjwt.time.Times.iso(closesAt);
+        if (exp.isAfter(now)) {
+            return "the token is valid until " + dev.iotjwt.time.Times.iso(exp) + ", " + closes;
+        }
+        return "the token expired " + dev.iotjwt.time.Times.human(Duration.between(exp, now)) + " ago ("
+                + dev.iotjwt.time.Times.iso(exp) + "), accepted within the " + dev.iotjwt.time.Times.human(
+                settings.skew()) + " skew; " + closes;
+    }
+
     private void gone(String clientId, String how) {
         if (clientId != null && connected.remove(clientId)) {
             report("disconnected", deviceOf(clientId), null, how);
@@ -421,8 +449,7 @@ public final class LocalBroker implements AutoCloseable {
                 connected.add(clientId);
                 scheduleExpiry(clientId, d.device(), d.expiresAt());
                 report("accepted", d.device(), null, "connected" + (tap != null && tap.sni() != null ? " (SNI "
-                        + tap.sni() + ")" : " (no SNI)") + "; the token is valid until "
-                        + d.expiresAt().minus(settings.skew()) + ", the connection is closed at " + d.expiresAt());
+                        + tap.sni() + ")" : " (no SNI)") + "; " + validity(d.expiresAt()));
                 return true;
             } catch (RuntimeException e) {
                 report("refused", who(clientId, null), "broker.internal", "internal error judging the CONNECT: " + e);
@@ -474,9 +501,12 @@ public final class LocalBroker implements AutoCloseable {
             return ok;
         }
 
-        /** A topic from the network as the log shows it: at most 200 characters, so a denial is one short line. */
+        /**
+         * A topic from the network as the log shows it: at most 200 characters, so a denial is one short line, and a
+         * token pasted into it without its signature.
+         */
         private static String shown(String topic) {
-            return dev.iotjwt.Messages.quote(topic, 200);
+            return dev.iotjwt.Messages.quoteElidingTokens(topic, 200);
         }
 
         private static boolean noWildcards(String topic) {

@@ -56,29 +56,73 @@ public record Registry(String project, String region, String registry, Map<Strin
      */
     public static Device deviceOf(String id, Path keyFile, byte[] config) throws InputException {
         checkId(id, "device id");
-        KeyMaterial m = new KeyLoader().read(keyFile, PasswordSource.NONE).get(0);
+        String where = "device '" + id + "': " + keyFile;
+        KeyMaterial m = new KeyLoader().read(keyFile, NO_PASSWORD).get(0);
         java.security.PublicKey pub = KeyLoader.publicKeyOf(m);
         if (pub == null) {
-            throw new InputException(keyFile + ": holds " + m.describe() + ", not a key to register");
+            throw new InputException(where + ": holds " + m.describe() + ", not a key to register");
         }
-        if (!m.type().isRsa() && !m.type().isP256()) {
-            throw new InputException(keyFile + ": " + m.type().describe() + " is not a key IoT Core registers: use"
-                    + " RSA (RS256) or P-256 (ES256)");
-        }
+        requireRegistrable(m.type(), where);
         String format = (m.type().isRsa() ? "RSA" : "ES256") + (m.kind() == KeyMaterial.Kind.CERTIFICATE ? "_X509_PEM"
                 : "_PEM");
         Credential c = new Credential(format, new VerifyKey(keyFile.toString(), m.type(), pub, null), null);
         return new Device(id, false, List.of(c), config);
     }
 
+    /**
+     * Whether a key file given to {@link #deviceOf} holds a private key (whose public half is registered): the
+     * command warns when such a file is open to other users.
+     */
+    public static boolean holdsPrivateKey(Path keyFile) {
+        try {
+            return new KeyLoader().read(keyFile, NO_PASSWORD).get(0).privateKey() != null;
+        } catch (InputException e) {
+            return false;
+        }
+    }
+
+    /** The broker takes no key password: an encrypted private key is registered by its public half instead. */
+    private static final PasswordSource NO_PASSWORD = new PasswordSource() {
+        @Override
+        public char[] password(String source) {
+            return null;
+        }
+
+        @Override
+        public String howToGive() {
+            return "the broker takes no key password: register the public key instead (iotjwt key public FILE"
+                    + " --out public.pem, then --device ID=public.pem)";
+        }
+    };
+
+    /**
+     * IoT Core's rule for a credential's key, the one minting and {@code key inspect} apply: RSA of at least 2048
+     * bits (RS256) or EC P-256 (ES256); anything else is refused with {@code where} named.
+     */
+    static void requireRegistrable(dev.iotjwt.keys.KeyType type, String where) throws InputException {
+        if (!type.isRsa() && !type.isP256()) {
+            throw new InputException("key.unsupported", where + ": " + type.describe() + " is not a key IoT Core"
+                    + " registers: use RSA (RS256) or P-256 (ES256)", null);
+        }
+        dev.iotjwt.jwt.JwtAlg.forKey(type, where).requireUsable(type, where);
+    }
+
+    /** Whether {@code id} keeps IoT Core's rule for device and registry ids. */
+    public static boolean validId(String id) {
+        return ID.matcher(id).matches() && !id.startsWith("goog");
+    }
+
+    /** IoT Core's rule for device and registry ids, as messages state it. */
+    public static final String ID_RULE = "a letter, then 2-254 of letters, digits and - . _ + ~ %, not starting with"
+            + " 'goog'";
+
     private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile(
             "[a-zA-Z][-a-zA-Z0-9._+~%]{2,254}");
 
     /** IoT Core's rule for registry and device ids; an id breaking it could not be a topic level either. */
     static void checkId(String id, String what) throws InputException {
-        if (!ID.matcher(id).matches() || id.startsWith("goog")) {
-            throw new InputException(what + " '" + shown(id) + "' breaks IoT Core's rule: a"
-                    + " letter, then 2-254 of letters, digits and - . _ + ~ %, not starting with 'goog'");
+        if (!validId(id)) {
+            throw new InputException(what + " '" + shown(id) + "' breaks IoT Core's rule: " + ID_RULE);
         }
     }
 
@@ -192,6 +236,7 @@ public record Registry(String project, String region, String registry, Map<Strin
         if (format.startsWith("RSA") != m.type().isRsa() || format.startsWith("ES256") && !m.type().isP256()) {
             throw new InputException(where + ": format " + format + " does not fit the key, " + m.type().describe());
         }
+        requireRegistrable(m.type(), where + ": field 'publicKey.key'");
         Instant expires = null;
         JsonElement exp = e.getAsJsonObject().get("expirationTime");
         if (exp != null && !exp.isJsonNull()) {

@@ -1,6 +1,7 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
+import dev.iotjwt.broker.BrokerPki;
 import dev.iotjwt.broker.BrokerSettings;
 import dev.iotjwt.broker.LocalBroker;
 import dev.iotjwt.broker.Registry;
@@ -34,7 +35,8 @@ import java.util.concurrent.TimeUnit;
         footer = {"%nExamples:",
                 "  iotjwt broker --device my-device=ec_public.pem",
                 "  iotjwt broker --registry registry.json --strict --events events.jsonl",
-                "  iotjwt broker --bind 0.0.0.0 --hostname bench.local --device esp32=esp32_public.pem"})
+                "  iotjwt broker --bind 0.0.0.0 --hostname bench.local \\",
+                "      --device esp32=esp32_public.pem"})
 final class BrokerCommand implements Callable<Integer> {
     private final CliContext context;
 
@@ -144,6 +146,11 @@ final class BrokerCommand implements Callable<Integer> {
         BrokerLog log = new BrokerLog(err, spec.commandLine().getOut(), openEvents());
         LocalBroker broker = LocalBroker.start(new BrokerSettings(registry, bind, port, state, names, requireSni,
                 strict, skew, context.clock(), connectTimeout), log);
+        // a reused state folder whose key files were loosened since the broker made them owner-only
+        SecretWarnings.privateKeyFile(spec.commandLine(), state.resolve(BrokerPki.CA_KEY),
+                "issue server certificates that every device trusting this CA accepts");
+        SecretWarnings.privateKeyFile(spec.commandLine(), state.resolve(BrokerPki.SERVER_KEY),
+                "impersonate this broker");
         CountDownLatch stop = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             stop.countDown();
@@ -190,7 +197,17 @@ final class BrokerCommand implements Callable<Integer> {
             if (eq <= 0 || eq == d.length() - 1) {
                 throw new ParameterException(spec.commandLine(), "--device '" + d + "' is not ID=KEY_FILE");
             }
-            r = r.with(Registry.deviceOf(d.substring(0, eq), Path.of(d.substring(eq + 1)), null));
+            String id = d.substring(0, eq);
+            if (!Registry.validId(id)) {
+                throw new ParameterException(spec.commandLine(), "--device '" + dev.iotjwt.Messages.quote(d, 80)
+                        + "': device id '" + dev.iotjwt.Messages.quote(id, 40) + "' breaks IoT Core's rule: "
+                        + Registry.ID_RULE);
+            }
+            Path file = Path.of(d.substring(eq + 1));
+            r = r.with(Registry.deviceOf(id, file, null));
+            if (dev.iotjwt.keys.KeyFilePermissions.tooOpen(file) != null && Registry.holdsPrivateKey(file)) {
+                SecretWarnings.privateKeyFile(spec.commandLine(), file);
+            }
         }
         return r;
     }

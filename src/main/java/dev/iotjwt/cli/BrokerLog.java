@@ -48,6 +48,10 @@ final class BrokerLog implements BrokerListener {
                         ? "; --strict: padding and non-canonical encodings refused" : "").append('\n');
         b.append("  crypto    ").append(crypto).append('\n');
         b.append("connect a device:\n  iotjwt connect --profile local");
+        if (broker.settings().requireSni()) {
+            // the profile's host is 127.0.0.1, and a client sends no SNI to an address
+            b.append(" --host localhost");
+        }
         if (broker.port() != 8883) {
             b.append(" --port ").append(broker.port());
         }

@@ -11,13 +11,18 @@ final class SecretWarnings {
     }
 
     static void privateKeyFile(CommandLine cl, Path file) {
+        privateKeyFile(cl, file, "sign as the device");
+    }
+
+    /** As {@link #privateKeyFile(CommandLine, Path)}, saying what another user could do with the key. */
+    static void privateKeyFile(CommandLine cl, Path file, String couldThen) {
         String mode = KeyFilePermissions.tooOpen(file);
         if (mode == null) {
             return;
         }
         String shown = dev.iotjwt.Messages.quote(file.toString(), 300);
         cl.getErr().println("iotjwt: warning: " + shown + ": private key file is open to group or others (mode " + mode
-                + "): other users of this machine can read it and sign as the device");
+                + "): other users of this machine can read it and " + couldThen);
         cl.getErr().println("hint: chmod 600 " + shown);
         cl.getErr().flush();
     }

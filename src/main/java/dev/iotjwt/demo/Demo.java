@@ -80,16 +80,44 @@ public final class Demo {
         } catch (IOException e) {
             throw new InputException("cannot create a temporary folder for the demo: " + e.getMessage());
         }
+        // Ctrl-C or SIGTERM: the folder holds the device's private key and the CA key, so it goes then too
+        Thread cleanup = new Thread(() -> {
+            synchronized (files) {
+                interrupted = true;
+                delete(dir);
+            }
+        }, "iotjwt-demo-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             return run(dir, clock, timeout);
         } finally {
             delete(dir);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook deletes the folder
+            }
+        }
+    }
+
+    /** Held while the demo writes into its folder, and by the shutdown hook that deletes it: no file outlives it. */
+    private final Object files = new Object();
+    private volatile boolean interrupted;
+
+    /** Refuses to write into the folder once the shutdown hook deleted it. */
+    private void requireRunning() throws InputException {
+        if (interrupted) {
+            throw new InputException("the demo was interrupted; its temporary folder is deleted");
         }
     }
 
     private Report run(Path dir, Clock clock, Duration timeout) throws InputException {
-        dev.iotjwt.material.KeyGenerator.Generated made = new dev.iotjwt.material.KeyGenerator().generate(
-                dev.iotjwt.material.KeyGenerator.Type.ec, dir, "demo_device", 1, false, clock.instant());
+        dev.iotjwt.material.KeyGenerator.Generated made;
+        synchronized (files) {
+            requireRunning();
+            made = new dev.iotjwt.material.KeyGenerator().generate(dev.iotjwt.material.KeyGenerator.Type.ec, dir,
+                    "demo_device", 1, false, clock.instant());
+        }
         Path privateFile = made.privateKey();
         Path publicFile = made.publicKey();
         KeyMaterial key = new KeyLoader().readPrivateKey(privateFile, PasswordSource.NONE);
@@ -109,8 +137,13 @@ public final class Demo {
             }
         };
         String clientId = registry.clientIdOf(DEVICE);
-        try (LocalBroker broker = LocalBroker.start(new BrokerSettings(registry, "127.0.0.1", 0, dir.resolve("broker"),
-                List.of("localhost", "127.0.0.1"), false, true, Duration.ofMinutes(10), clock), listener)) {
+        LocalBroker started;
+        synchronized (files) {
+            requireRunning();
+            started = LocalBroker.start(new BrokerSettings(registry, "127.0.0.1", 0, dir.resolve("broker"),
+                    List.of("localhost", "127.0.0.1"), false, true, Duration.ofMinutes(10), clock), listener);
+        }
+        try (LocalBroker broker = started) {
             Instant now = clock.instant();
             MintRequest mint = new MintRequest(key.privateKey(), JwtAlg.ES256, PROJECT, now, TTL, Map.of());
             MintedToken token = new JwtMinter().mint(mint);

@@ -86,7 +86,9 @@ public final class Der {
     public static Node parse(byte[] data) throws DerException {
         Node node = read(data, 0, data.length);
         if (node.end() != data.length) {
-            throw new DerException((data.length - node.end()) + " unexpected bytes after the DER structure");
+            int extra = data.length - node.end();
+            throw new DerException(extra + (extra == 1 ? " unexpected byte" : " unexpected bytes")
+                    + " after the DER structure");
         }
         return node;
     }

@@ -168,9 +168,49 @@ class DeviceAuthenticatorTest {
 
     @Test
     void expiredCredentialsAreSkipped() {
-        assertThat(auth("dev-rotated", es(NOW, NOW + 60, "my-project"), false).accepted()).isFalse();
+        // the ES256 credential expired, the RSA one is valid: the refusal names the expiry, not the alg
+        DeviceAuthenticator.Decision expired = auth("dev-rotated", es(NOW, NOW + 60, "my-project"), false);
+        assertThat(expired.accepted()).isFalse();
+        assertThat(expired.code()).isEqualTo("device.credential-expired");
+        assertThat(expired.reason()).contains("credentials[0] (ES256_PEM)").contains("2026-01-01T00:00:00Z")
+                .contains("RSA_PEM");
+        // a token from a key the device never had is still a key problem, not an expiry
+        String stranger = TokenForge.es256(otherEc()).claims(NOW, NOW + 60, "my-project").build();
+        assertThat(auth("dev-rotated", stranger, false).code()).isEqualTo("jwt.key.alg-mismatch");
         String rs = TokenForge.rs256(rsa.privateKey()).claims(NOW, NOW + 60, "my-project").build();
         assertThat(auth("dev-rotated", rs, false).accepted()).isTrue();
+    }
+
+    private static java.security.PrivateKey otherEc() {
+        try {
+            java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+            g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+            return g.generateKeyPair().getPrivate();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void weakRsaCredentialsAreRefusedAtStartAsP384Is() throws Exception {
+        KeyMaterial rsa1024 = new KeyLoader().readPrivateKey(Fixtures.key("rsa1024_pkcs1.pem"), PasswordSource.NONE);
+        JsonObject pk = new JsonObject();
+        pk.addProperty("format", "RSA_PEM");
+        pk.addProperty("key", dev.iotjwt.keys.Pem.encode("PUBLIC KEY", KeyLoader.publicKeyOf(rsa1024).getEncoded()));
+        JsonObject c = new JsonObject();
+        c.add("publicKey", pk);
+        Path weak = dir.resolve("weak.json");
+        Files.writeString(weak, "{\"project\":\"p\",\"registry\":\"reg\",\"devices\":[{\"id\":\"dev-weak\","
+                + "\"credentials\":[" + c + "]}]}");
+        assertThatThrownBy(() -> Registry.load(weak)).isInstanceOf(InputException.class)
+                .hasMessageContaining("weak.json").hasMessageContaining("device 'dev-weak'")
+                .hasMessageContaining("credentials[0]").hasMessageContaining("RSA 1024")
+                .hasMessageContaining("at least 2048 bits");
+        assertThatThrownBy(() -> Registry.deviceOf("dev-weak", Fixtures.key("rsa1024_pkcs1.pem"), null))
+                .isInstanceOf(InputException.class).hasMessageContaining("device 'dev-weak'")
+                .hasMessageContaining("rsa1024_pkcs1.pem").hasMessageContaining("at least 2048 bits");
+        assertThatThrownBy(() -> Registry.deviceOf("dev-big", Fixtures.key("p384_sec1.pem"), null))
+                .isInstanceOf(InputException.class).hasMessageContaining("P-384");
     }
 
     @Test

@@ -172,6 +172,16 @@ final class RawDevice implements AutoCloseable {
         out.flush();
     }
 
+    /** An MQTT 3.1 CONNECT ("MQIsdp", protocol level 3), otherwise as {@link #connectPacket}. */
+    static byte[] connect31Packet(String clientId, String token) {
+        ByteArrayOutputStream v = new ByteArrayOutputStream();
+        v.writeBytes(new byte[] {0, 6, 'M', 'Q', 'I', 's', 'd', 'p', 3, (byte) 0xC2, 0, 0});
+        string(v, clientId);
+        string(v, "unused");
+        string(v, token);
+        return packet(0x10, v.toByteArray());
+    }
+
     static byte[] connectPacket(String clientId, String token) {
         ByteArrayOutputStream v = new ByteArrayOutputStream();
         v.writeBytes(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, (byte) 0xC2, 0, 0});

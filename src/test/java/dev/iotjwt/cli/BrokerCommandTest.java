@@ -227,4 +227,131 @@ class BrokerCommandTest {
             p.destroyForcibly();
         }
     }
+
+    /** The banner's connect line under --require-sni, run as printed (the key filled in), passes every step. */
+    @Test
+    void theBannersConnectLineWorksUnderRequireSni() throws Exception {
+        Map<String, String> env = Map.of("IOTJWT_HOME", home.toString());
+        try (Running broker = new Running(env, "broker", "--require-sni", "--device",
+                "dev-ec=" + Fixtures.key("p256_public.pem"), "--port", "0", "--stop-after", "60s")) {
+            broker.port();
+            String line = broker.err.toString().lines().map(String::strip)
+                    .filter(l -> l.startsWith("iotjwt connect ")).findFirst().orElseThrow();
+            assertThat(line).contains("--host localhost");
+            List<String> args = new ArrayList<>(List.of(line.replace("PRIVATE_KEY.pem",
+                    Fixtures.key("p256_sec1.pem").toString()).split(" ")));
+            args.remove(0);
+            CliRun c = CliRun.run(env, args.toArray(String[]::new));
+            assertThat(c.exitCode()).as(c.out()).isZero();
+            assertThat(c.out()).contains("OK: connected; every step passed");
+            assertThat(broker.err.toString()).contains("accepted dev-ec: connected (SNI localhost)");
+        }
+    }
+
+    @Test
+    void badDeviceOptionsAreUsageErrorsOrNameTheFix() throws Exception {
+        CliRun badId = CliRun.run("broker", "--device", "bad id!=" + Fixtures.key("p256_public.pem"), "--state-dir",
+                home.toString());
+        assertThat(badId.exitCode()).isEqualTo(2);
+        assertThat(badId.err()).contains("device id 'bad id!'").contains("IoT Core's rule").contains("Try");
+        CliRun encrypted = CliRun.run("broker", "--device", "dev-enc=" + Fixtures.key("p256_pkcs8_enc.pem"),
+                "--state-dir", home.toString());
+        assertThat(encrypted.exitCode()).isEqualTo(3);
+        assertThat(encrypted.err()).contains("iotjwt key public").doesNotContain("give its password");
+        CliRun weak = CliRun.run("broker", "--device", "dev-weak=" + Fixtures.key("rsa1024_pkcs1.pem"),
+                "--state-dir", home.toString());
+        assertThat(weak.exitCode()).isEqualTo(3);
+        assertThat(weak.err()).contains("device 'dev-weak'").contains("rsa1024_pkcs1.pem").contains("RSA 1024")
+                .contains("at least 2048 bits");
+    }
+
+    @Test
+    void aStateFolderThatCannotBeMadeSaysWhy() throws Exception {
+        Path file = home.resolve("a-file");
+        Files.writeString(file, "x");
+        Map<String, String> cases = Map.of("/proc/nope", "no such file or folder", file.toString(),
+                "is not a folder", file.resolve("sub").toString(), "a-file: is not a folder");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            CliRun r = CliRun.run("broker", "--device", "dev-ec=" + Fixtures.key("p256_public.pem"), "--port", "0",
+                    "--state-dir", c.getKey());
+            assertThat(r.exitCode()).as(r.err()).isEqualTo(3);
+            assertThat(r.err()).as(c.getKey()).contains(c.getKey() + ": cannot create the broker's certificates: ")
+                    .contains(c.getValue()).doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void privateKeyFilesOpenToOthersAreWarnedAbout() throws Exception {
+        Path key = home.resolve("device.pem");
+        Files.copy(Fixtures.key("p256_sec1.pem"), key);
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+        Path pub = home.resolve("device_public.pem");
+        Files.copy(Fixtures.key("p256_public.pem"), pub);
+        Files.setPosixFilePermissions(pub, PosixFilePermissions.fromString("rw-r--r--"));
+        Path state = home.resolve("state");
+        CliRun first = CliRun.run("broker", "--device", "dev-ec=" + key, "--device", "dev-pub=" + pub, "--port", "0",
+                "--state-dir", state.toString(), "--stop-after", "1s");
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.err()).contains("iotjwt: warning: " + key + ": private key file is open to group or others"
+                + " (mode 0644)").contains("hint: chmod 600 " + key).doesNotContain(pub + ": private key")
+                .doesNotContain("ca-key.pem").doesNotContain("server-key.pem");
+        for (String f : List.of("ca-key.pem", "server-key.pem")) {
+            Files.setPosixFilePermissions(state.resolve(f), PosixFilePermissions.fromString("rw-r-----"));
+        }
+        CliRun reused = CliRun.run("broker", "--device", "dev-pub=" + pub, "--port", "0", "--state-dir",
+                state.toString(), "--stop-after", "1s");
+        assertThat(reused.exitCode()).as(reused.err()).isZero();
+        assertThat(reused.err()).contains("(reused)")
+                .contains("iotjwt: warning: " + state.resolve("ca-key.pem") + ": private key file is open to group or"
+                        + " others (mode 0640)").contains("hint: chmod 600 " + state.resolve("server-key.pem"))
+                .doesNotContain(pub + ": private key");
+    }
+
+    @Test
+    void theHelpExampleIsNotWrappedMidCommand() {
+        CliRun r = CliRun.run("broker", "--help");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out().lines()).anySatisfy(l -> assertThat(l).endsWith("--hostname bench.local \\"))
+                .anySatisfy(l -> assertThat(l).isEqualTo("      --device esp32=esp32_public.pem"))
+                .allSatisfy(l -> assertThat(l).doesNotStartWith("esp32="));
+    }
+
+    /**
+     * A device that pasted its token into its client id, refused by the real broker command: neither the log lines
+     * on stderr nor the --events file hold the token's signature (nor the token sent as the password).
+     */
+    @Test
+    void logLinesAndEventsNeverHoldATokensSignature() throws Exception {
+        Map<String, String> env = Map.of("IOTJWT_HOME", home.toString());
+        Path events = home.resolve("events.jsonl");
+        java.security.PrivateKey ec = new dev.iotjwt.keys.KeyLoader().readPrivateKey(Fixtures.key("p256_sec1.pem"),
+                dev.iotjwt.keys.PasswordSource.NONE).privateKey();
+        long now = Fixtures.NOW.getEpochSecond();
+        String token = dev.iotjwt.testsupport.TokenForge.es256(ec).claims(now, now + 1200, "my-project").build();
+        String signature = token.substring(token.lastIndexOf('.') + 1);
+        try (Running broker = new Running(env, "broker", "--registry", registryFile().toString(), "--port", "0",
+                "--events", events.toString(), "--stop-after", "60s")) {
+            String port = String.valueOf(broker.port());
+            for (String clientId : List.of(CLIENT + "x" + token, CLIENT.replace("my-project", "p-" + token) + "dev-ec",
+                    CLIENT + "dev-ec/" + token)) {
+                CliRun c = CliRun.run(env, "connect", "--profile", "local", "--port", port, "--client-id", clientId,
+                        "--jwt", token, "--expect", "5");
+                assertThat(c.exitCode()).as(c.out()).isZero();
+            }
+            CliRun ok = CliRun.run(env, "connect", "--profile", "local", "--port", port, "--client-id",
+                    CLIENT + "dev-ec", "--jwt", token, "--publish", "{\"t\":1}");
+            assertThat(ok.exitCode()).as(ok.out()).isZero();
+            for (int i = 0; i < 200 && (!Files.exists(events) || Files.readString(events).isEmpty()); i++) {
+                Thread.sleep(20);
+            }
+            broker.close();
+            String log = broker.err.toString();
+            assertThat(log.lines().filter(l -> l.contains(" refused ")).count()).isEqualTo(3);
+            assertThat(log).contains("<signature elided>").contains("accepted dev-ec");
+            assertThat(log).doesNotContain(signature).doesNotContain(signature.substring(0, 16));
+            String written = Files.readString(events);
+            assertThat(written).contains("\"device\":\"dev-ec\"").doesNotContain(signature)
+                    .doesNotContain(signature.substring(0, 16));
+        }
+    }
 }

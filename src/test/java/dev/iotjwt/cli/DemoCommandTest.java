@@ -4,9 +4,15 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.iotjwt.testsupport.CliRun;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,5 +49,44 @@ class DemoCommandTest {
                 .isEqualTo("/devices/demo-device/events");
         assertThat(o.getAsJsonObject("token").getAsJsonObject("claims").get("aud").getAsString())
                 .isEqualTo("demo-project");
+    }
+
+    /**
+     * Ctrl-C or SIGTERM while the demo runs: the process ends by the signal, and its temporary folder, which held
+     * the device's private key and the broker's CA key, is gone.
+     */
+    @ParameterizedTest
+    @CsvSource({"INT, 130", "TERM, 143"})
+    void anInterruptedDemoDeletesItsFolderWithTheKeys(String signal, int exit, @TempDir Path tmp) throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), "dev.iotjwt.Main", "demo",
+                "--timeout", "30s").redirectErrorStream(true).redirectOutput(tmp.resolve("out.txt").toFile()).start();
+        try {
+            Path caKey = null;
+            for (int i = 0; i < 3000 && caKey == null && p.isAlive(); i++) {
+                caKey = demoFolders(tmp).map(d -> d.resolve("broker").resolve("ca-key.pem")).filter(Files::exists)
+                        .findFirst().orElse(null);
+                Thread.sleep(5);
+            }
+            assertThat(caKey).as("the demo's CA key appears").isNotNull();
+            Path folder = caKey.getParent().getParent();
+            assertThat(folder.resolve("demo_device_private.pem")).exists();
+            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).start();
+            assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as("ended by SIG" + signal + ": " + Files.readString(tmp.resolve("out.txt")))
+                    .isEqualTo(exit);
+            assertThat(folder).doesNotExist();
+            assertThat(demoFolders(tmp).toList()).isEmpty();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private static Stream<Path> demoFolders(Path tmp) throws java.io.IOException {
+        try (Stream<Path> s = Files.list(tmp)) {
+            List<Path> found = s.filter(d -> d.getFileName().toString().startsWith("iotjwt-demo-")).toList();
+            return found.stream();
+        }
     }
 }
