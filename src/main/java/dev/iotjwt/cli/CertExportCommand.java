@@ -58,8 +58,9 @@ final class CertExportCommand implements Callable<Integer> {
         if (as == KeyExportCommand.Form.der && out == null) {
             throw new ParameterException(spec.commandLine(), "--as der needs --out FILE (DER is binary)");
         }
-        if (name != null && !CHeader.isIdent(name)) {
-            throw new ParameterException(spec.commandLine(), "--name '" + name + "' is not a C identifier");
+        if (name != null && CHeader.problem(name) != null) {
+            throw new ParameterException(spec.commandLine(), "--name '" + dev.iotjwt.Messages.quote(name, 60) + "' "
+                    + CHeader.problem(name) + "; give another name, such as " + CHeader.ident(name + "_der"));
         }
         List<X509Certificate> certs = new ArrayList<>();
         for (KeyMaterial m : new KeyLoader().read(file, PasswordSource.NONE)) {

@@ -79,7 +79,10 @@ final class CertInspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException {
-        if ((file == null) == (host == null)) {
+        if (file != null && host != null) {
+            throw new ParameterException(spec.commandLine(), "give a FILE or --host HOST, not both");
+        }
+        if (file == null && host == null) {
             throw new ParameterException(spec.commandLine(), "give a FILE or --host HOST");
         }
         if (file != null && (sni != null || !ca.isEmpty())) {

@@ -66,8 +66,9 @@ final class KeyExportCommand implements Callable<Integer> {
         if (as == Form.der && out == null) {
             throw new ParameterException(spec.commandLine(), "--as der needs --out FILE (DER is binary)");
         }
-        if (name != null && !CHeader.isIdent(name)) {
-            throw new ParameterException(spec.commandLine(), "--name '" + name + "' is not a C identifier");
+        if (name != null && CHeader.problem(name) != null) {
+            throw new ParameterException(spec.commandLine(), "--name '" + dev.iotjwt.Messages.quote(name, 60) + "' "
+                    + CHeader.problem(name) + "; give another name, such as " + CHeader.ident(name + "_der"));
         }
         KeyConverter.Target target;
         try {

@@ -144,7 +144,7 @@ public final class CertInspector {
         String key = Certificates.keyType(c.getPublicKey());
         if (c.getPublicKey() instanceof ECPublicKey ec && ec.getParams().getCurve().getField().getFieldSize() > 256
                 || c.getPublicKey() instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() >= 4096) {
-            warnings.add(Finding.warning("cert.heavy-key", "'" + name + "' has a " + key + " key, which small crypto"
+            warnings.add(Finding.warning("cert.heavy-key", "'" + name + "' has " + dev.iotjwt.keys.KeyLoader.article(key) + " key, which small crypto"
                     + " engines (hardware secure elements, trimmed mbedTLS or wolfSSL builds) often cannot verify",
                     "check the device can verify " + key + " signatures, or choose a chain with a P-256 or RSA 2048"
                             + " root"));

@@ -93,6 +93,24 @@ class CExportTest {
     }
 
     @Test
+    void aFileNamedAfterAKeywordStillGivesAHeaderThatCompiles() throws Exception {
+        Path key = Files.copy(Fixtures.key("p256_sec1.pem"), dir.resolve("int.pem"));
+        Path header = dir.resolve("k.h");
+        CliRun r = CliRun.run("key", "export", key.toString(), "--as", "c", "--to", "sec1", "--out",
+                header.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(Files.readString(header)).contains("const unsigned char int_sec1[]");
+        Path cert = Files.copy(Fixtures.key("p256_cert.pem"), dir.resolve("int.crt"));
+        Path certHeader = dir.resolve("c.h");
+        assertThat(CliRun.run("cert", "export", cert.toString(), "--as", "c", "--out", certHeader.toString())
+                .exitCode()).isZero();
+        assertThat(Files.readString(certHeader)).contains("const unsigned char int_der[]");
+        Files.writeString(dir.resolve("both.h"), Files.readString(header) + Files.readString(certHeader));
+        assertThat(compileAndDump(dir.resolve("both.h"), List.of("int_sec1", "int_der"))).hasSize(121
+                + Files.readAllBytes(Fixtures.key("p256_cert.der")).length);
+    }
+
+    @Test
     void derAndPemExportsAndTheirRefusals() throws Exception {
         Path der = dir.resolve("root.der");
         CliRun one = CliRun.run("cert", "export", Fixtures.key("p256_cert.pem").toString(), "--as", "der", "--out",
@@ -106,6 +124,12 @@ class CExportTest {
         CliRun badName = CliRun.run("key", "export", Fixtures.key("p256_sec1.pem").toString(), "--as", "c", "--name",
                 "1bad-name");
         assertThat(badName.exitCode()).isEqualTo(2);
+        for (String keyword : new String[] {"int", "const", "class", "_Bool", "__x"}) {
+            CliRun r = CliRun.run("cert", "export", Fixtures.key("p256_cert.pem").toString(), "--as", "c", "--name",
+                    keyword);
+            assertThat(r.exitCode()).as(keyword).isEqualTo(2);
+            assertThat(r.err()).as(keyword).contains("--name '" + keyword + "' is ");
+        }
         CliRun rawPem = CliRun.run("key", "export", Fixtures.key("p256_sec1.pem").toString(), "--as", "pem", "--to",
                 "raw");
         assertThat(rawPem.exitCode()).isEqualTo(2);

@@ -142,6 +142,60 @@ class KeyCommandsTest {
     }
 
     @Test
+    void aPasswordForOutputThatCannotBeEncryptedIsAnOptionConflict() {
+        Path sec1 = dir.resolve("x.pem");
+        CliRun r = CliRun.run("key", "convert", Fixtures.key("p256_pkcs8.pem").toString(), "--to", "sec1", "--out",
+                sec1.toString(), "--out-password-file", Fixtures.key("password.txt").toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--out-password-file encrypts PKCS#8 output only, not --to sec1")
+                .contains("Try '");
+        assertThat(Files.exists(sec1)).isFalse();
+    }
+
+    @Test
+    void aFileThatCannotBeWrittenSaysWhy() throws Exception {
+        Path missing = dir.resolve("no-such-folder").resolve("x.pem");
+        CliRun r = CliRun.run("key", "convert", Fixtures.key("p256_sec1.pem").toString(), "--to", "pkcs8", "--out",
+                missing.toString());
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.err()).contains(missing + ": cannot write: no such folder " + missing.getParent())
+                .contains("hint: create the folder first");
+        Path locked = Files.createDirectory(dir.resolve("locked"));
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-x------"));
+        CliRun denied = CliRun.run("key", "convert", Fixtures.key("p256_public.pem").toString(), "--to", "spki",
+                "--out", locked.resolve("x.pem").toString());
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
+        if (!"root".equals(System.getProperty("user.name"))) {
+            assertThat(denied.exitCode()).isEqualTo(3);
+            assertThat(denied.err()).contains("cannot write: permission denied");
+        }
+    }
+
+    @Test
+    void matchTakesThePrivateKeyInEitherOrderAndSaysTheOrderWhenNeitherIsOne() {
+        CliRun swapped = CliRun.run("key", "match", Fixtures.key("p256_cert.pem").toString(),
+                Fixtures.key("p256_cert_and_key.pem").toString(), "--format", "json");
+        CliRun inOrder = CliRun.run("key", "match", Fixtures.key("p256_cert_and_key.pem").toString(),
+                Fixtures.key("p256_cert.pem").toString(), "--format", "json");
+        assertThat(swapped.exitCode()).isEqualTo(inOrder.exitCode());
+        assertThat(swapped.out()).isEqualTo(inOrder.out());
+        CliRun pubFirst = CliRun.run("key", "match", Fixtures.key("p256_public.pem").toString(),
+                Fixtures.key("p256_sec1.pem").toString());
+        assertThat(pubFirst.exitCode()).as(pubFirst.err()).isZero();
+        assertThat(pubFirst.out()).startsWith("match: " + Fixtures.key("p256_sec1.pem") + " (EC P-256");
+        CliRun neither = CliRun.run("key", "match", Fixtures.key("p256_public.pem").toString(),
+                Fixtures.key("p256_cert.pem").toString());
+        assertThat(neither.exitCode()).isEqualTo(3);
+        assertThat(neither.err()).contains("holds no private key either")
+                .contains("hint: the order is: iotjwt key match PRIVATE_KEY PUBLIC_KEY_OR_CERT");
+        CliRun otherType = CliRun.run("key", "match", Fixtures.key("rsa2048_pkcs1.pem").toString(),
+                Fixtures.key("p256_public.pem").toString());
+        assertThat(otherType.out()).isEqualTo("no match: " + Fixtures.key("rsa2048_pkcs1.pem") + " is an RSA 2048"
+                + " private key but " + Fixtures.key("p256_public.pem") + " holds an EC P-256 (prime256v1) public"
+                + " key\n");
+    }
+
+    @Test
     void inspectSaysWhatItIsAndWhetherIotCoreTakesIt() {
         CliRun ec = CliRun.run("key", "inspect", Fixtures.key("p256_high_openssl11_text.txt").toString());
         assertThat(ec.exitCode()).isZero();
