@@ -172,6 +172,14 @@ public final class CertInspector {
         return facts.stream().mapToLong(CertFacts::derBytes).sum();
     }
 
+    /**
+     * What breaks a device that embeds {@code c} as a trust anchor, judged at {@code now}: expired, not yet valid,
+     * expiring, not a root, a heavy key. The same warnings {@code cert inspect} gives for a file.
+     */
+    public static List<Finding> anchorWarnings(X509Certificate c, Instant now) {
+        return facts(0, c, now, false).warnings();
+    }
+
     private static CertFacts facts(int index, X509Certificate c, Instant now, boolean server) {
         List<Finding> warnings = new ArrayList<>();
         Instant from = c.getNotBefore().toInstant();
