@@ -59,8 +59,8 @@ final class KeyMatchCommand implements Callable<Integer> {
         }
         KeyMaterial priv = privateKeyOf(first);
         if (priv == null) {
-            throw new InputException(key + ": is " + KeyLoader.article(first.get(0).describe()) + " and " + other
-                    + " holds no private key either", "the order is: iotjwt key match PRIVATE_KEY"
+            throw new InputException(key + ": is " + KeyLoader.article(first.get(0).describe()) + ", not a private"
+                    + " key, and " + other + " holds no private key either", "the order is: iotjwt key match PRIVATE_KEY"
                     + " PUBLIC_KEY_OR_CERT");
         }
         SecretWarnings.privateKeyFile(spec.commandLine(), privateFile);

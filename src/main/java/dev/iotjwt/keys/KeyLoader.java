@@ -237,8 +237,8 @@ public final class KeyLoader {
             throws InputException {
         char[] password = passwords.password(source);
         if (password == null) {
-            throw new InputException(source + ": is " + article(what) + " and no password was given",
-                    passwords.howToGive());
+            throw new InputException("key.encrypted", source + ": is " + article(what) + " and no password was"
+                    + " given", passwords.howToGive());
         }
         return password;
     }
