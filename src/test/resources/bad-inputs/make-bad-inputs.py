@@ -25,6 +25,9 @@ ROWS = []
 
 # command sets
 KEY = ["key-inspect", "key-public", "key-convert", "key-export", "key-match", "mint", "check-key", "broker-device"]
+# keys that key inspect describes (a type IoT Core refuses, an encrypted key without its password) but the commands
+# that use a key refuse
+KEY_USE = [c for c in KEY if c != "key-inspect"]
 KEY_ALL = KEY + ["key-match-other", "check-pub", "cert-inspect", "cert-export"]
 PRIVATE_ONLY = ["mint", "key-match", "check-key"]
 CERT = ["cert-inspect", "cert-export"]
@@ -188,16 +191,16 @@ def keys():
         "a PKCS#1 RSA public key where a private key is needed")
     put("keys/wrong-type/p256_public_for_convert.pem", fix("p256_public.pem"), ["key-convert"], 3, "-", c,
         "a public key converted to PKCS#8")
-    put("keys/wrong-type/ed25519_pkcs8.pem", fix("ed25519_pkcs8.pem"), KEY, 3, "Ed25519", c, "an Ed25519 key")
+    put("keys/wrong-type/ed25519_pkcs8.pem", fix("ed25519_pkcs8.pem"), KEY_USE, 3, "Ed25519", c, "an Ed25519 key")
     put("keys/wrong-type/p384_sec1.pem", fix("p384_sec1.pem"), ["mint"], 3, "-", c,
         "a P-384 key (ES256 needs P-256)")
-    put("keys/wrong-type/secp256k1_sec1.pem", fix("secp256k1_sec1.pem"), KEY, 3, "secp256k1", c,
+    put("keys/wrong-type/secp256k1_sec1.pem", fix("secp256k1_sec1.pem"), KEY_USE, 3, "secp256k1", c,
         "a secp256k1 key")
     put("keys/wrong-type/rsa1024_pkcs1.pem", fix("rsa1024_pkcs1.pem"), ["mint"], 3, "1024", c,
         "RSA 1024 is too weak for RS256")
-    put("keys/wrong-type/encrypted_pkcs8_no_password.pem", fix("p256_pkcs8_enc.pem"), KEY, 3, "no password", c,
+    put("keys/wrong-type/encrypted_pkcs8_no_password.pem", fix("p256_pkcs8_enc.pem"), KEY_USE, 3, "no password", c,
         "an encrypted key and no password")
-    put("keys/wrong-type/legacy_encrypted_no_password.pem", fix("rsa2048_pkcs1_legacy_enc.pem"), KEY, 3,
+    put("keys/wrong-type/legacy_encrypted_no_password.pem", fix("rsa2048_pkcs1_legacy_enc.pem"), KEY_USE, 3,
         "no password", c, "a legacy-encrypted key and no password")
     legacy = fix("rsa2048_pkcs1_legacy_enc.pem").decode()
     put("keys/wrong-type/legacy_encrypted_no_dek_info.pem",
@@ -607,9 +610,9 @@ def openssl_material():
         out["keys/wrong-type/keystore.p12"] = (rd("k.p12"), k_all, 3, "PKCS#12", "a PKCS#12 keystore")
         out["keys/wrong-type/crl.pem"] = (rd("crl.pem"), k_all, 3, "revocation list", "a CRL (PEM)")
         out["keys/wrong-type/crl.der"] = (rd("crl.der"), PRIVATE_ONLY + CERT, 3, "-", "a CRL (DER)")
-        out["keys/wrong-type/x25519.pem"] = (rd("x25519.pem"), KEY, 3, "X25519", "an X25519 key")
-        out["keys/wrong-type/ed448.pem"] = (rd("ed448.pem"), KEY, 3, "Ed448", "an Ed448 key")
-        out["keys/wrong-type/ed448_pub.pem"] = (rd("ed448_pub.pem"), KEY, 3, "Ed448", "an Ed448 public key")
+        out["keys/wrong-type/x25519.pem"] = (rd("x25519.pem"), KEY_USE, 3, "X25519", "an X25519 key")
+        out["keys/wrong-type/ed448.pem"] = (rd("ed448.pem"), KEY_USE, 3, "Ed448", "an Ed448 key")
+        out["keys/wrong-type/ed448_pub.pem"] = (rd("ed448_pub.pem"), KEY_USE, 3, "Ed448", "an Ed448 public key")
         out["keys/wrong-type/rsa_pss.pem"] = (rd("pss.pem"), KEY, 3, "RSA-PSS", "an RSA-PSS key")
         out["keys/wrong-type/dsa_with_params.pem"] = (rd("dsa.pem"), KEY, 3, "-", "DSA parameters and a DSA key")
         out["keys/wrong-type/dsa_params_only.pem"] = (rd("dsaparam.pem"), KEY_ALL, 3, "-", "DSA parameters")

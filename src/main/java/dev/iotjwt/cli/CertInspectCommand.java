@@ -79,7 +79,11 @@ final class CertInspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException {
-        if ((file == null) == (host == null)) {
+        // a failed connection is a result (exit 1), not an unusable input
+        if (file != null && host != null) {
+            throw new ParameterException(spec.commandLine(), "give a FILE or --host HOST, not both");
+        }
+        if (file == null && host == null) {
             throw new ParameterException(spec.commandLine(), "give a FILE or --host HOST");
         }
         if (file != null && (sni != null || !ca.isEmpty())) {
@@ -103,16 +107,29 @@ final class CertInspectCommand implements Callable<Integer> {
             render(out, r);
         }
         out.flush();
-        return ExitCodes.OK;
+        return r.failed() ? ExitCodes.PROBLEM : ExitCodes.OK;
     }
 
     private static void render(PrintWriter out, CertInspector.CertReport r) {
-        out.println(r.source() + ": " + r.certificates().size() + (r.certificates().size() == 1 ? " certificate"
-                : " certificates") + ", " + r.totalBytes() + " bytes of DER" + (r.server() ? " presented" + (
-                r.protocol() == null ? "" : " over " + r.protocol()) : ""));
+        if (r.failed()) {
+            out.println(r.source() + ": no certificate arrived");
+        } else {
+            out.println(r.source() + ": " + r.certificates().size() + (r.certificates().size() == 1
+                    ? " certificate" : " certificates") + ", " + r.totalBytes() + " bytes of DER" + (r.server()
+                    ? " presented" + (r.protocol() == null ? "" : " over " + r.protocol()) : ""));
+        }
         if (r.server()) {
-            out.println(Boolean.TRUE.equals(r.trusted()) ? "  chain verifies against the roots"
-                    : "  chain does not verify: " + r.trustProblem());
+            out.println("  SNI        " + (r.sni() != null ? r.sni() : "none sent"));
+            if (!r.failed()) {
+                out.println(Boolean.TRUE.equals(r.trusted()) ? "  chain verifies against the roots"
+                        : "  chain does not verify:");
+            }
+            for (Finding f : r.findings()) {
+                out.println("  " + (f.isError() ? "✖ " : "! ") + f.code() + ": " + f.message());
+                if (f.hint() != null) {
+                    out.println("    fix: " + f.hint());
+                }
+            }
         }
         for (CertInspector.CertFacts c : r.certificates()) {
             out.println();

@@ -88,6 +88,11 @@ final class KeyConvertCommand implements Callable<Integer> {
         if (encoding == Encoding.der && out == null) {
             throw new ParameterException(spec.commandLine(), "--encoding der needs --out FILE (DER is binary)");
         }
+        if (outPassword != null && to != Container.pkcs8) {
+            throw new ParameterException(spec.commandLine(), (outPassword.file != null ? "--out-password-file"
+                    : "--out-password-env") + " encrypts PKCS#8 output only, not --to " + to + "; use --to pkcs8, or"
+                    + " leave the password out");
+        }
         KeyMaterial m = pick(new KeyLoader().read(file, keyPassword.source(context)));
         char[] password = outPassword == null ? null : outPassword.file != null
                 ? KeyPasswordOptions.fromFile(outPassword.file)

@@ -7,6 +7,7 @@ import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
 import dev.iotjwt.keys.Pem;
 import dev.iotjwt.material.CHeader;
+import dev.iotjwt.material.KeyFacts;
 import dev.iotjwt.material.OutputFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,8 +67,9 @@ final class KeyExportCommand implements Callable<Integer> {
         if (as == Form.der && out == null) {
             throw new ParameterException(spec.commandLine(), "--as der needs --out FILE (DER is binary)");
         }
-        if (name != null && !CHeader.isIdent(name)) {
-            throw new ParameterException(spec.commandLine(), "--name '" + name + "' is not a C identifier");
+        if (name != null && CHeader.problem(name) != null) {
+            throw new ParameterException(spec.commandLine(), "--name '" + dev.iotjwt.Messages.quote(name, 60) + "' "
+                    + CHeader.problem(name) + "; give another name, such as " + CHeader.ident(name + "_der"));
         }
         KeyConverter.Target target;
         try {
@@ -82,6 +84,12 @@ final class KeyExportCommand implements Callable<Integer> {
             SecretWarnings.privateKeyFile(spec.commandLine(), file);
         }
         String sha = Fingerprints.sha256(KeyLoader.publicKeyOf(m));
+        KeyFacts facts = KeyFacts.of(m);
+        String refused = facts.iotCore() ? "" : "; WARNING IoT Core " + facts.verdict();
+        if (!facts.iotCore()) {
+            // written anyway (a device may use it elsewhere), but never without a word
+            spec.commandLine().getErr().println("iotjwt: warning: " + file + ": IoT Core " + facts.verdict());
+        }
         byte[] bytes = switch (as) {
             case der -> o.der();
             case pem -> {
@@ -95,7 +103,7 @@ final class KeyExportCommand implements Callable<Integer> {
                     file.getFileName().toString().replaceFirst("\\.[^.]*$", "") + "_" + o.target().name()
                             .toLowerCase(Locale.ROOT)), o.der(), o.what() + ", " + o.der().length + " bytes; public key"
                     + " SHA-256 " + sha + (o.secret() ? "; a private key: keep this file out of version control"
-                    : ""))), file.toString()).getBytes(StandardCharsets.US_ASCII);
+                    : "") + refused)), file.toString()).getBytes(StandardCharsets.US_ASCII);
         };
         if (out != null) {
             OutputFiles.write(out, bytes, o.secret(), force);
@@ -105,6 +113,7 @@ final class KeyExportCommand implements Callable<Integer> {
             spec.commandLine().getOut().print(new String(bytes, StandardCharsets.US_ASCII));
         }
         spec.commandLine().getOut().flush();
+        spec.commandLine().getErr().flush();
         return ExitCodes.OK;
     }
 }

@@ -1,6 +1,7 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
+import dev.iotjwt.keys.KeyDescriber;
 import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
 import dev.iotjwt.material.KeyFacts;
@@ -45,11 +46,28 @@ final class KeyInspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException {
-        List<dev.iotjwt.keys.KeyMaterial> items = new KeyLoader().read(file, keyPassword.source(context));
-        if (items.stream().anyMatch(m -> m.privateKey() != null)) {
-            SecretWarnings.privateKeyFile(spec.commandLine(), file);
+        List<KeyFacts> facts;
+        try {
+            List<KeyMaterial> items = new KeyLoader().read(file, keyPassword.source(context));
+            if (items.stream().anyMatch(m -> m.privateKey() != null)) {
+                SecretWarnings.privateKeyFile(spec.commandLine(), file);
+            }
+            facts = items.stream().map(KeyFacts::of).toList();
+        } catch (InputException e) {
+            // a key IoT Core refuses, or one whose password was not given, is still described; other errors stand
+            if (!"key.unsupported".equals(e.code()) && !"key.encrypted".equals(e.code())) {
+                throw e;
+            }
+            List<KeyDescriber.Description> described = KeyDescriber.describe(KeyLoader.readFile(file),
+                    file.toString());
+            if (described == null) {
+                throw e;
+            }
+            if (described.stream().anyMatch(d -> d.kind() == KeyMaterial.Kind.PRIVATE_KEY)) {
+                SecretWarnings.privateKeyFile(spec.commandLine(), file);
+            }
+            facts = described.stream().map(KeyFacts::of).toList();
         }
-        List<KeyFacts> facts = items.stream().map(KeyFacts::of).toList();
         PrintWriter out = spec.commandLine().getOut();
         if (format == ReportFormat.json) {
             out.println(Json.write(new Report(facts)));
@@ -73,7 +91,10 @@ final class KeyInspectCommand implements Callable<Integer> {
         if (f.fingerprint() != null) {
             out.println("  public key  SHA-256 " + f.fingerprint());
         }
-        out.println("  JWT         " + (f.jwtAlg() == null ? "none (not an RSA or EC key)" : f.jwtAlg()));
+        out.println("  JWT         " + (f.jwtAlg() == null ? f.encrypted() && f.fingerprint() == null
+                ? "unknown until decrypted" : "none" : f.jwtAlg() + (f.jwtAlg().equals("RS256")
+                || f.jwtAlg().equals("ES256") ? "" : f.jwtAlg().startsWith("ES") && !f.jwtAlg().equals("ES256K")
+                ? " (IoT Core accepts only ES256)" : " (IoT Core accepts only RS256 and ES256)")));
         out.println("  IoT Core    " + f.verdict());
         if (f.registerAs() != null) {
             out.println("  register    as " + f.registerAs() + (KeyMaterial.Kind.CERTIFICATE.text().equals(f.kind())

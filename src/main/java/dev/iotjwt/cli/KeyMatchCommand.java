@@ -12,6 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code iotjwt key match}: does this private key belong to that public key or certificate. */
@@ -24,7 +25,8 @@ final class KeyMatchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "KEY", description = "The private key.")
+    @Parameters(index = "0", paramLabel = "KEY", description = "The private key (the two files may come in either"
+            + " order).")
     Path key;
 
     @Parameters(index = "1", paramLabel = "OTHER", description = "The public key, certificate or registered PEM.")
@@ -43,9 +45,26 @@ final class KeyMatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException {
-        KeyMaterial priv = new KeyLoader().readPrivateKey(key, keyPassword.source(context));
-        SecretWarnings.privateKeyFile(spec.commandLine(), key);
-        KeyMaterial pub = new KeyLoader().readPublicKey(other, keyPassword.source(context));
+        List<KeyMaterial> first = new KeyLoader().read(key, keyPassword.source(context));
+        List<KeyMaterial> second = new KeyLoader().read(other, keyPassword.source(context));
+        Path privateFile = key;
+        Path otherFile = other;
+        if (privateKeyOf(first) == null && privateKeyOf(second) != null) {
+            // one private key and one public key or certificate: the order is not in doubt
+            List<KeyMaterial> t = first;
+            first = second;
+            second = t;
+            privateFile = other;
+            otherFile = key;
+        }
+        KeyMaterial priv = privateKeyOf(first);
+        if (priv == null) {
+            throw new InputException(key + ": is " + KeyLoader.article(first.get(0).describe()) + ", not a private"
+                    + " key, and " + other + " holds no private key either", "the order is: iotjwt key match PRIVATE_KEY"
+                    + " PUBLIC_KEY_OR_CERT");
+        }
+        SecretWarnings.privateKeyFile(spec.commandLine(), privateFile);
+        KeyMaterial pub = KeyLoader.publicOf(second, otherFile);
         KeyMatcher.Match m = new KeyMatcher().match(priv, pub);
         if (format == ReportFormat.json) {
             spec.commandLine().getOut().println(Json.write(m));
@@ -54,5 +73,9 @@ final class KeyMatchCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().flush();
         return m.matches() ? ExitCodes.OK : ExitCodes.PROBLEM;
+    }
+
+    private static KeyMaterial privateKeyOf(List<KeyMaterial> items) {
+        return items.stream().filter(i -> i.kind() == KeyMaterial.Kind.PRIVATE_KEY).findFirst().orElse(null);
     }
 }

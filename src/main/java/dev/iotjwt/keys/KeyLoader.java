@@ -60,7 +60,11 @@ public final class KeyLoader {
 
     /** Reads a public key: from a public key, a certificate, or the public half of a private key. */
     public KeyMaterial readPublicKey(Path file, PasswordSource passwords) throws InputException {
-        List<KeyMaterial> items = read(file, passwords);
+        return publicOf(read(file, passwords), file);
+    }
+
+    /** The public key among what {@code file} held: a public key, a certificate's, or a private key's public half. */
+    public static KeyMaterial publicOf(List<KeyMaterial> items, Path file) throws InputException {
         for (KeyMaterial item : items) {
             if (item.publicKey() != null) {
                 return item;
@@ -233,8 +237,8 @@ public final class KeyLoader {
             throws InputException {
         char[] password = passwords.password(source);
         if (password == null) {
-            throw new InputException(source + ": is an " + what + " and no password was given",
-                    passwords.howToGive());
+            throw new InputException("key.encrypted", source + ": is " + article(what) + " and no password was"
+                    + " given", passwords.howToGive());
         }
         return password;
     }
@@ -610,7 +614,8 @@ public final class KeyLoader {
         return true;
     }
 
-    static String article(String phrase) {
+    /** The phrase with "a" or "an" in front, as it is spoken ("an RSA 2048 key", "a legacy …"). */
+    public static String article(String phrase) {
         String p = phrase.toLowerCase();
         boolean vowel = "aeiou".indexOf(p.charAt(0)) >= 0
                 || p.matches("^(x\\.509|x25519|x448|rsa|ec |ec$|sec1|ed|sm2|spki|der|hsm).*");

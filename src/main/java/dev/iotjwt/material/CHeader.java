@@ -2,6 +2,7 @@ package dev.iotjwt.material;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * DER bytes as a C header: {@code const unsigned char IDENT[] = {…}; const unsigned int IDENT_len = N;}, twelve bytes
@@ -9,6 +10,23 @@ import java.util.Locale;
  */
 public final class CHeader {
     private static final int PER_LINE = 12;
+
+    /**
+     * Keywords of C (C89 to C23) and of C++, since Arduino sketches and many firmware projects include the header from
+     * C++: an array named after one does not compile.
+     */
+    private static final Set<String> KEYWORDS = Set.of(
+            "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else", "enum", "extern",
+            "float", "for", "goto", "if", "inline", "int", "long", "register", "restrict", "return", "short",
+            "signed", "sizeof", "static", "struct", "switch", "typedef", "union", "unsigned", "void", "volatile",
+            "while", "alignas", "alignof", "bool", "constexpr", "false", "nullptr", "static_assert", "thread_local",
+            "true", "typeof", "typeof_unqual",
+            "asm", "catch", "char8_t", "char16_t", "char32_t", "class", "concept", "consteval", "constinit",
+            "const_cast", "co_await", "co_return", "co_yield", "decltype", "delete", "dynamic_cast", "explicit",
+            "export", "friend", "mutable", "namespace", "new", "noexcept", "operator", "private", "protected",
+            "public", "reinterpret_cast", "requires", "static_cast", "template", "this", "throw", "try", "typeid",
+            "typename", "using", "virtual", "wchar_t", "and", "and_eq", "bitand", "bitor", "compl", "not", "not_eq",
+            "or", "or_eq", "xor", "xor_eq");
 
     private CHeader() {
     }
@@ -29,11 +47,32 @@ public final class CHeader {
         if (s.isEmpty()) {
             s = "der";
         }
-        return Character.isDigit(s.charAt(0)) ? "_" + s : s;
+        if (Character.isDigit(s.charAt(0))) {
+            s = "der_" + s;
+        }
+        return problem(s) == null ? s : s + "_der";
     }
 
     public static boolean isIdent(String name) {
-        return name.matches("[A-Za-z_][A-Za-z0-9_]*");
+        return problem(name) == null;
+    }
+
+    /**
+     * Why {@code name} cannot name an array in a header that compiles as C and as C++, or null when it can: not an
+     * identifier, a keyword, or reserved to the compiler and the C library (a leading underscore at file scope).
+     */
+    public static String problem(String name) {
+        if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            return "is not a C identifier (letters, digits and _, not starting with a digit)";
+        }
+        if (KEYWORDS.contains(name) || name.startsWith("_") && name.length() > 1
+                && Character.isUpperCase(name.charAt(1)) && KEYWORDS.contains(name.substring(1).toLowerCase(Locale.ROOT))) {
+            return "is a C or C++ keyword";
+        }
+        if (name.startsWith("_")) {
+            return "is reserved in C (a name starting with _ belongs to the compiler and the C library)";
+        }
+        return null;
     }
 
     /** The whole header, with an include guard named after the first array. */

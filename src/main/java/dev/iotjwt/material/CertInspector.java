@@ -6,8 +6,10 @@ import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.tls.Certificates;
+import dev.iotjwt.tls.TlsFailures;
 import dev.iotjwt.tls.TlsProbe;
 import dev.iotjwt.tls.TlsSettings;
+import dev.iotjwt.tls.TrustEvaluator;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -51,12 +53,20 @@ public final class CertInspector {
      * @param source       the file, or host:port
      * @param server       whether the chain came from a server
      * @param totalBytes   the DER bytes of all certificates together
+     * @param sni          the SNI name sent to the server, or null (none sent, or a file)
      * @param protocol     the TLS version and suite agreed with the server, or null
      * @param trusted      whether the chain verified against the roots (server only; null for files)
-     * @param trustProblem why it did not verify, or null
+     * @param trustProblem why it did not verify, in one sentence, or null
+     * @param findings     what the connection showed (server only): why no certificate arrived, why the chain does
+     *                     not verify, the server's no-SNI placeholder certificate
      */
-    public record CertReport(String source, boolean server, String judgedAt, long totalBytes, String protocol,
-                             Boolean trusted, String trustProblem, List<CertFacts> certificates) {
+    public record CertReport(String source, boolean server, String judgedAt, long totalBytes, String sni,
+                             String protocol, Boolean trusted, String trustProblem, List<Finding> findings,
+                             List<CertFacts> certificates) {
+        /** A server that presented no certificate: the connection failed (a finding says where and why). */
+        public boolean failed() {
+            return server && certificates.isEmpty();
+        }
     }
 
     public CertReport inspectFile(Path file, Instant now) throws InputException {
@@ -74,40 +84,100 @@ public final class CertInspector {
     }
 
     /**
-     * The chain {@code host} presents on {@code port}; {@code roots} null means the JDK's trust store.
-     *
-     * @throws InputException when the name does not resolve or no certificate arrived
+     * The chain {@code host} presents on {@code port}; {@code roots} null means the JDK's trust store. A connection
+     * that fails (name, TCP, TLS) is a report with no certificate and the finding that says why.
      */
     public CertReport inspectServer(String host, int port, TlsSettings tls, List<X509Certificate> roots,
-                                    Duration timeout) throws InputException {
+                                    Duration timeout) {
+        String source = host + ":" + port;
+        Instant at = tls.verifyAt();
         InetAddress address;
         try {
             address = InetAddress.getByName(host);
         } catch (UnknownHostException e) {
-            throw new InputException("--host " + host + ": does not resolve");
+            return failed(source, tls.sni(), at, Finding.error("dns.unresolved", "the name '" + host + "' does not"
+                    + " resolve to an address", "check the spelling of --host; for IoT Core it is"
+                    + " mqtt.googleapis.com or mqtt.2030.ltsapis.goog"));
         }
         TlsProbe.Result r = new TlsProbe().probe(roots, new InetSocketAddress(address, port), host, tls, timeout);
         if (r.chain().isEmpty()) {
-            Exception e = r.error();
-            throw new InputException(host + ":" + port + ": no certificate arrived: " + (e == null ? "no handshake"
-                    : e.getMessage()), "iotjwt connect --host " + host + " --port " + port + " says why, step by step");
+            return failed(source, tls.sni(), at, connectionFailure(r.error(), host, port, timeout));
         }
-        String problem = r.handshake() ? null : r.refusal() != null ? r.refusal().getMessage()
-                : r.error() == null ? null : r.error().getMessage();
-        return report(host + ":" + port, true, r.chain(), tls.verifyAt(), r.protocol() == null ? null
-                : r.protocol() + " " + r.cipherSuite(), r.handshake(), problem);
+        List<Finding> findings = new ArrayList<>();
+        if (!r.handshake()) {
+            Exception why = r.refusal() != null ? r.refusal() : r.error();
+            findings.addAll(new TrustEvaluator().evaluate(r.chain(), roots, host, at, r.refusal()).findings());
+            if (findings.isEmpty() && why != null) {
+                findings.add(TlsFailures.classify(why, timeout.toMillis()));
+            }
+        }
+        String problem = findings.isEmpty() ? null : findings.get(0).message();
+        X509Certificate leaf = r.chain().get(0);
+        if (Certificates.isNoSniPlaceholder(leaf)) {
+            findings.add(Finding.warning("tls.sni-missing", "the server presented its placeholder certificate for"
+                    + " clients that send no SNI ('" + Certificates.name(leaf) + "'): "
+                    + (tls.sni() == null ? "no SNI was sent" : "it does not serve the SNI name '" + tls.sni() + "'"),
+                    "the client must send the broker's host name as SNI (--sni NAME, or --host NAME rather than an IP"
+                            + " address); on a device, set it, e.g. mbedtls_ssl_set_hostname"));
+        }
+        List<CertFacts> facts = facts(r.chain(), at, true);
+        return new CertReport(source, true, at.toString(), total(facts), tls.sni(), r.protocol() == null ? null
+                : r.protocol() + " " + r.cipherSuite(), r.handshake(), problem, findings, facts);
+    }
+
+    private static CertReport failed(String source, String sni, Instant at, Finding why) {
+        return new CertReport(source, true, at.toString(), 0, sni, null, null, null, List.of(why), List.of());
+    }
+
+    /** Why no certificate arrived: the TCP connection, or the TLS handshake before the server's certificate. */
+    private static Finding connectionFailure(Exception e, String host, int port, Duration timeout) {
+        if (e == null) {
+            return Finding.error("tls.closed", "the server sent no certificate", null);
+        }
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.net.ConnectException) {
+                return Finding.error("tcp.refused", "the connection to " + host + " port " + port + " was refused:"
+                        + " nothing listens there, or a firewall refuses it", "check --host and --port (IoT Core's"
+                        + " MQTT bridge listens on 8883 and 443)");
+            }
+            if (c instanceof java.net.NoRouteToHostException) {
+                return Finding.error("tcp.timeout", "there is no route to " + host + " (port " + port + ")",
+                        "check the network, or a firewall between here and the server");
+            }
+            if (c instanceof java.net.SocketTimeoutException && String.valueOf(c.getMessage()).toLowerCase(
+                    java.util.Locale.ROOT).contains("connect timed out")) {
+                return Finding.error("tcp.timeout", "no TCP answer from " + host + " port " + port + " within "
+                        + timeout.toMillis() + " ms", "a firewall may drop the traffic; check --host and --port");
+            }
+        }
+        return TlsFailures.classify(e, timeout.toMillis());
     }
 
     private static CertReport report(String source, boolean server, List<X509Certificate> certs, Instant now,
                                      String protocol, Boolean trusted, String problem) {
+        List<CertFacts> facts = facts(certs, now, server);
+        return new CertReport(source, server, now.toString(), total(facts), null, protocol, trusted, problem,
+                List.of(), facts);
+    }
+
+    private static List<CertFacts> facts(List<X509Certificate> certs, Instant now, boolean server) {
         List<CertFacts> facts = new ArrayList<>();
-        long total = 0;
         for (int i = 0; i < certs.size(); i++) {
-            CertFacts f = facts(i, certs.get(i), now, server);
-            total += f.derBytes();
-            facts.add(f);
+            facts.add(facts(i, certs.get(i), now, server));
         }
-        return new CertReport(source, server, now.toString(), total, protocol, trusted, problem, facts);
+        return facts;
+    }
+
+    private static long total(List<CertFacts> facts) {
+        return facts.stream().mapToLong(CertFacts::derBytes).sum();
+    }
+
+    /**
+     * What breaks a device that embeds {@code c} as a trust anchor, judged at {@code now}: expired, not yet valid,
+     * expiring, not a root, a heavy key. The same warnings {@code cert inspect} gives for a file.
+     */
+    public static List<Finding> anchorWarnings(X509Certificate c, Instant now) {
+        return facts(0, c, now, false).warnings();
     }
 
     private static CertFacts facts(int index, X509Certificate c, Instant now, boolean server) {
@@ -144,7 +214,7 @@ public final class CertInspector {
         String key = Certificates.keyType(c.getPublicKey());
         if (c.getPublicKey() instanceof ECPublicKey ec && ec.getParams().getCurve().getField().getFieldSize() > 256
                 || c.getPublicKey() instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() >= 4096) {
-            warnings.add(Finding.warning("cert.heavy-key", "'" + name + "' has a " + key + " key, which small crypto"
+            warnings.add(Finding.warning("cert.heavy-key", "'" + name + "' has " + dev.iotjwt.keys.KeyLoader.article(key) + " key, which small crypto"
                     + " engines (hardware secure elements, trimmed mbedTLS or wolfSSL builds) often cannot verify",
                     "check the device can verify " + key + " signatures, or choose a chain with a P-256 or RSA 2048"
                             + " root"));

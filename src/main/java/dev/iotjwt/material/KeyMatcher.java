@@ -38,8 +38,8 @@ public final class KeyMatcher {
         String detail = verified
                 ? priv.source() + " (" + priv.type().describe() + " private key) belongs to " + other.source() + " ("
                 + what + "); public key SHA-256 " + b
-                : !sameType ? priv.source() + " is " + priv.type().describe() + " but " + other.source() + " holds "
-                + other.type().describe() + " (" + what + ")"
+                : !sameType ? priv.source() + " is " + dev.iotjwt.keys.KeyLoader.article(priv.type().describe()
+                + " private key") + " but " + other.source() + " holds " + dev.iotjwt.keys.KeyLoader.article(what)
                 : "a signature made with " + priv.source() + " does not verify with " + other.source() + " (" + what
                 + "): public key SHA-256 " + a + " vs " + b;
         return new Match(verified, priv.source(), other.source(), a, b, detail);

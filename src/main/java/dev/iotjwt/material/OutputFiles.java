@@ -4,7 +4,9 @@ import dev.iotjwt.InputException;
 import dev.iotjwt.keys.SecretFiles;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -36,8 +38,17 @@ public final class OutputFiles {
             }
         } catch (FileAlreadyExistsException e) {
             throw new InputException(file + ": exists; not overwritten", "choose another name, or add --force");
+        } catch (NoSuchFileException e) {
+            Path parent = file.toAbsolutePath().getParent();
+            throw new InputException(null, file + ": cannot write: no such folder" + (parent == null ? ""
+                    : " " + parent), "create the folder first, or give another path", e);
+        } catch (AccessDeniedException e) {
+            throw new InputException(null, file + ": cannot write: permission denied", "write to a folder you own,"
+                    + " or check its permissions", e);
         } catch (IOException e) {
-            throw new InputException(null, file + ": cannot write: " + e.getMessage(), null, e);
+            String why = e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null
+                    ? fs.getReason().toLowerCase(java.util.Locale.ROOT) : dev.iotjwt.Messages.cause(e);
+            throw new InputException(null, file + ": cannot write: " + why, null, e);
         }
     }
 }

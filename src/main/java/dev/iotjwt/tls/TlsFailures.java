@@ -123,8 +123,10 @@ public final class TlsFailures {
         return sb.toString();
     }
 
+    /** The first exception's message, without its class name. */
     private static String firstLine(String all) {
         int bar = all.indexOf(" | ");
-        return bar > 0 ? all.substring(0, bar) : all;
+        String first = bar > 0 ? all.substring(0, bar) : all;
+        return first.replaceFirst("^[A-Za-z0-9_$]*(Exception|Error): ", "");
     }
 }

@@ -78,7 +78,8 @@ public final class TrustEvaluator {
                     + " names"));
         }
         if (findings.isEmpty() && refusal != null) {
-            findings.add(Finding.error("trust.unknown-ca", "the chain did not verify: " + messagesOf(refusal), null));
+            findings.add(Finding.error("trust.unknown-ca", "the chain did not verify: "
+                    + dev.iotjwt.Messages.cause(refusal), null));
         }
         return new Result(findings, facts, anchor);
     }

@@ -5,13 +5,16 @@ import dev.iotjwt.keys.KeyMaterial;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.testsupport.CliRun;
 import dev.iotjwt.testsupport.Fixtures;
+import dev.iotjwt.testsupport.net.TestPki;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -93,6 +96,85 @@ class CExportTest {
     }
 
     @Test
+    void aFileNamedAfterAKeywordStillGivesAHeaderThatCompiles() throws Exception {
+        Path key = Files.copy(Fixtures.key("p256_sec1.pem"), dir.resolve("int.pem"));
+        Path header = dir.resolve("k.h");
+        CliRun r = CliRun.run("key", "export", key.toString(), "--as", "c", "--to", "sec1", "--out",
+                header.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(Files.readString(header)).contains("const unsigned char int_sec1[]");
+        Path cert = Files.copy(Fixtures.key("p256_cert.pem"), dir.resolve("int.crt"));
+        Path certHeader = dir.resolve("c.h");
+        assertThat(CliRun.run("cert", "export", cert.toString(), "--as", "c", "--out", certHeader.toString())
+                .exitCode()).isZero();
+        assertThat(Files.readString(certHeader)).contains("const unsigned char int_der[]");
+        Files.writeString(dir.resolve("both.h"), Files.readString(header) + Files.readString(certHeader));
+        assertThat(compileAndDump(dir.resolve("both.h"), List.of("int_sec1", "int_der"))).hasSize(121
+                + Files.readAllBytes(Fixtures.key("p256_cert.der")).length);
+    }
+
+    @Test
+    void whatBreaksADeviceIsSaidOnStderrAndInTheArraysCommentAndTheBytesAreWrittenAnyway() throws Exception {
+        TestPki good = TestPki.ecRoot("Good Root", Fixtures.NOW);
+        X509Certificate[] certs = {good.root(), TestPki.expiredRoot("Old Root").root(),
+                TestPki.ecRoot("Future Root", Fixtures.NOW.plus(Duration.ofDays(10)),
+                        Fixtures.NOW.plus(Duration.ofDays(3650)), Fixtures.NOW).root(),
+                TestPki.ecRoot("Ending Root", Fixtures.NOW.minus(Duration.ofDays(300)),
+                        Fixtures.NOW.plus(Duration.ofDays(30)), Fixtures.NOW).root(),
+                good.intermediate("Some Intermediate").certificate(),
+                TestPki.ecP384Root("Big Root", Fixtures.NOW).root()};
+        Path bundle = TestPki.writePem(dir.resolve("bundle.pem"), certs);
+        Path header = dir.resolve("roots.h");
+        CliRun r = CliRun.run("cert", "export", bundle.toString(), "--as", "c", "--name", "roots", "--out",
+                header.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        List<String> warnings = r.err().lines().toList();
+        assertThat(warnings).allMatch(l -> l.startsWith("iotjwt: warning: " + bundle + " ["));
+        assertThat(warnings).noneMatch(l -> l.contains(" [0]"));
+        assertThat(warnings).anyMatch(l -> l.contains(" [1]: cert.expired: 'Old Root' expired on"))
+                .anyMatch(l -> l.contains(" [2]: cert.not-yet-valid: 'Future Root' is valid only from"))
+                .anyMatch(l -> l.contains(" [3]: cert.expiring: 'Ending Root' expires on") && l.contains("in 30 days"))
+                .anyMatch(l -> l.contains(" [4]: cert.not-a-root: 'Some Intermediate' is not self-signed: it is an"
+                        + " intermediate"))
+                .anyMatch(l -> l.contains(" [5]: cert.heavy-key: 'Big Root' has an EC P-384"));
+        List<String> comments = Files.readString(header).lines().filter(l -> l.startsWith("/* '")).toList();
+        assertThat(comments).hasSize(6);
+        assertThat(comments.get(0)).doesNotContain("WARNING");
+        assertThat(comments.get(1)).contains("WARNING cert.expired");
+        assertThat(comments.get(2)).contains("WARNING cert.not-yet-valid");
+        assertThat(comments.get(3)).contains("WARNING cert.expiring");
+        assertThat(comments.get(4)).contains("WARNING cert.not-a-root");
+        assertThat(comments.get(5)).contains("WARNING cert.heavy-key");
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        for (X509Certificate c : certs) {
+            expected.writeBytes(c.getEncoded());
+        }
+        assertThat(compileAndDump(header, List.of("roots_0", "roots_1", "roots_2", "roots_3", "roots_4", "roots_5")))
+                .isEqualTo(expected.toByteArray());
+        CliRun clean = CliRun.run("cert", "export", good.writeRootPem(dir.resolve("good.pem")).toString(), "--as",
+                "pem");
+        assertThat(clean.exitCode()).isZero();
+        assertThat(clean.err()).isEmpty();
+        CliRun atDeviceTime = CliRun.run("cert", "export", bundle.toString(), "--as", "pem", "--at",
+                "2019-11-01T00:00:00Z");
+        assertThat(atDeviceTime.err()).contains("[1]: cert.expiring").doesNotContain("[1]: cert.expired");
+    }
+
+    @Test
+    void aKeyIotCoreRefusesIsExportedWithAWarning() throws Exception {
+        Path header = dir.resolve("p384.h");
+        CliRun r = CliRun.run("key", "export", Fixtures.key("p384_sec1.pem").toString(), "--as", "c", "--to", "spki",
+                "--out", header.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).contains("iotjwt: warning: " + Fixtures.key("p384_sec1.pem") + ": IoT Core refuses it:")
+                .contains("P-256");
+        assertThat(Files.readString(header)).contains("WARNING IoT Core refuses it:");
+        CliRun fine = CliRun.run("key", "export", Fixtures.key("p256_public.pem").toString(), "--as", "c");
+        assertThat(fine.err()).isEmpty();
+        assertThat(fine.out()).doesNotContain("WARNING");
+    }
+
+    @Test
     void derAndPemExportsAndTheirRefusals() throws Exception {
         Path der = dir.resolve("root.der");
         CliRun one = CliRun.run("cert", "export", Fixtures.key("p256_cert.pem").toString(), "--as", "der", "--out",
@@ -106,6 +188,12 @@ class CExportTest {
         CliRun badName = CliRun.run("key", "export", Fixtures.key("p256_sec1.pem").toString(), "--as", "c", "--name",
                 "1bad-name");
         assertThat(badName.exitCode()).isEqualTo(2);
+        for (String keyword : new String[] {"int", "const", "class", "_Bool", "__x"}) {
+            CliRun r = CliRun.run("cert", "export", Fixtures.key("p256_cert.pem").toString(), "--as", "c", "--name",
+                    keyword);
+            assertThat(r.exitCode()).as(keyword).isEqualTo(2);
+            assertThat(r.err()).as(keyword).contains("--name '" + keyword + "' is ");
+        }
         CliRun rawPem = CliRun.run("key", "export", Fixtures.key("p256_sec1.pem").toString(), "--as", "pem", "--to",
                 "raw");
         assertThat(rawPem.exitCode()).isEqualTo(2);

@@ -77,23 +77,94 @@ class CertInspectTest {
             assertThat(untrusted.exitCode()).as(untrusted.err()).isZero();
             assertThat(untrusted.out()).contains("2 certificates").contains("chain does not verify")
                     .contains("[0] CN=broker.test").contains("[1] CN=Bench Intermediate")
-                    .doesNotContain("cert.not-a-root");
+                    .contains("SNI        broker.test")
+                    .contains("✖ trust.unknown-ca: the server's chain ends at 'Bench Root', which the JDK's trust"
+                            + " store does not hold").contains("fix: give the broker's root CA with --ca")
+                    .doesNotContain("cert.not-a-root").doesNotContain("Exception").doesNotContain("sun.");
+            CliRun untrustedJson = CliRun.run("cert", "inspect", "--host", "broker.test", "--port",
+                    String.valueOf(server.port()), "--format", "json");
+            JsonObject u = JsonParser.parseString(untrustedJson.out()).getAsJsonObject();
+            assertThat(u.get("trusted").getAsBoolean()).isFalse();
+            assertThat(u.get("trustProblem").getAsString()).isEqualTo("the server's chain ends at 'Bench Root',"
+                    + " which the JDK's trust store does not hold");
+            assertThat(u.get("sni").getAsString()).isEqualTo("broker.test");
+            Path otherRoot = TestPki.ecRoot("Other Root", Fixtures.NOW).writeRootPem(dir.resolve("other.pem"));
+            CliRun wrongRoot = CliRun.run("cert", "inspect", "--host", "broker.test", "--port",
+                    String.valueOf(server.port()), "--ca", otherRoot.toString());
+            assertThat(wrongRoot.exitCode()).isZero();
+            assertThat(wrongRoot.out()).contains("trust.unknown-ca: the server's chain ends at 'Bench Root', which is"
+                    + " not among the roots given: 'Other Root'").doesNotContain("Exception");
             CliRun trusted = CliRun.run("cert", "inspect", "--host", "broker.test", "--port",
                     String.valueOf(server.port()), "--ca", rootFile.toString(), "--format", "json");
             JsonObject o = JsonParser.parseString(trusted.out()).getAsJsonObject();
             assertThat(o.get("trusted").getAsBoolean()).isTrue();
             assertThat(o.get("protocol").getAsString()).startsWith("TLSv1.");
         }
-        CliRun closed = CliRun.run("cert", "inspect", "--host", "127.0.0.1", "--port",
-                String.valueOf(dev.iotjwt.testsupport.net.RawTestServer.unusedPort()), "--timeout", "2s");
-        assertThat(closed.exitCode()).isEqualTo(3);
-        assertThat(closed.err()).contains("no certificate arrived").hasLineCount(2);
+    }
+
+    @Test
+    void aFailedConnectionIsAFindingWithExitOne() throws Exception {
+        int unused = dev.iotjwt.testsupport.net.RawTestServer.unusedPort();
+        CliRun refused = CliRun.run("cert", "inspect", "--host", "127.0.0.1", "--port", String.valueOf(unused),
+                "--timeout", "2s");
+        assertThat(refused.exitCode()).as(refused.err()).isEqualTo(1);
+        assertThat(refused.err()).isEmpty();
+        assertThat(refused.out()).startsWith("127.0.0.1:" + unused + ": no certificate arrived\n")
+                .contains("SNI        none sent").contains("✖ tcp.refused: the connection to 127.0.0.1 port " + unused
+                        + " was refused");
+        CliRun dns = CliRun.run("cert", "inspect", "--host", "no.such.host.invalid", "--format", "json");
+        assertThat(dns.exitCode()).isEqualTo(1);
+        JsonObject o = JsonParser.parseString(dns.out()).getAsJsonObject();
+        assertThat(o.getAsJsonArray("certificates")).isEmpty();
+        assertThat(o.getAsJsonArray("findings").get(0).getAsJsonObject().get("code").getAsString())
+                .isEqualTo("dns.unresolved");
+        TestPki root = TestPki.ecRoot("Sni Root", Fixtures.NOW);
+        try (TlsTestServer server = new TlsTestServer().chain(root.leaf("broker.test")).requireSni("broker.test")
+                .mqtt(MqttMode.NONE).start()) {
+            CliRun alert = CliRun.run("cert", "inspect", "--host", "broker.test", "--sni", "other.test", "--port",
+                    String.valueOf(server.port()));
+            assertThat(alert.exitCode()).as(alert.out()).isEqualTo(1);
+            assertThat(alert.out()).contains("SNI        other.test").contains("✖ tls.sni-rejected: the server does"
+                    + " not serve the SNI name sent");
+        }
+        try (dev.iotjwt.testsupport.net.RawTestServer plain = dev.iotjwt.testsupport.net.RawTestServer.start(
+                dev.iotjwt.testsupport.net.RawMode.HTTP_REPLY)) {
+            CliRun notTls = CliRun.run("cert", "inspect", "--host", "127.0.0.1", "--port",
+                    String.valueOf(plain.port()), "--timeout", "2s");
+            assertThat(notTls.exitCode()).isEqualTo(1);
+            assertThat(notTls.out()).contains("✖ tls.").doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void theNoSniPlaceholderCertificateSaysTheClientMustSendSni() throws Exception {
+        TestPki root = TestPki.ecRoot("Front End Root", Fixtures.NOW);
+        try (TlsTestServer server = new TlsTestServer().chain(root.leaf("invalid2.invalid"))
+                .sniChain("broker.test", root.leaf("broker.test")).mqtt(MqttMode.NONE).start()) {
+            String port = String.valueOf(server.port());
+            CliRun ip = CliRun.run("cert", "inspect", "--host", "127.0.0.1", "--port", port);
+            assertThat(ip.exitCode()).isZero();
+            assertThat(ip.out()).contains("SNI        none sent").contains("[0] CN=invalid2.invalid")
+                    .contains("! tls.sni-missing: the server presented its placeholder certificate for clients that"
+                            + " send no SNI ('invalid2.invalid'): no SNI was sent")
+                    .contains("fix: the client must send the broker's host name as SNI");
+            CliRun noSni = CliRun.run("cert", "inspect", "--host", "broker.test", "--no-sni", "--port", port,
+                    "--format", "json");
+            JsonObject o = JsonParser.parseString(noSni.out()).getAsJsonObject();
+            assertThat(!o.has("sni") || o.get("sni").isJsonNull()).isTrue();
+            assertThat(o.getAsJsonArray("findings").toString()).contains("tls.sni-missing");
+            CliRun named = CliRun.run("cert", "inspect", "--host", "broker.test", "--port", port);
+            assertThat(named.out()).contains("SNI        broker.test").contains("[0] CN=broker.test")
+                    .doesNotContain("sni-missing");
+        }
     }
 
     @Test
     void usageErrors() {
         assertThat(CliRun.run("cert", "inspect").exitCode()).isEqualTo(2);
-        assertThat(CliRun.run("cert", "inspect", "x.pem", "--host", "h").exitCode()).isEqualTo(2);
+        CliRun both = CliRun.run("cert", "inspect", "x.pem", "--host", "h");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("give a FILE or --host HOST, not both");
         CliRun key = CliRun.run("cert", "inspect", Fixtures.key("p256_sec1.pem").toString());
         assertThat(key.exitCode()).isEqualTo(3);
         assertThat(key.err()).contains("holds no certificate");

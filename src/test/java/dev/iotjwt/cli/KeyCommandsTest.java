@@ -142,6 +142,60 @@ class KeyCommandsTest {
     }
 
     @Test
+    void aPasswordForOutputThatCannotBeEncryptedIsAnOptionConflict() {
+        Path sec1 = dir.resolve("x.pem");
+        CliRun r = CliRun.run("key", "convert", Fixtures.key("p256_pkcs8.pem").toString(), "--to", "sec1", "--out",
+                sec1.toString(), "--out-password-file", Fixtures.key("password.txt").toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--out-password-file encrypts PKCS#8 output only, not --to sec1")
+                .contains("Try '");
+        assertThat(Files.exists(sec1)).isFalse();
+    }
+
+    @Test
+    void aFileThatCannotBeWrittenSaysWhy() throws Exception {
+        Path missing = dir.resolve("no-such-folder").resolve("x.pem");
+        CliRun r = CliRun.run("key", "convert", Fixtures.key("p256_sec1.pem").toString(), "--to", "pkcs8", "--out",
+                missing.toString());
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.err()).contains(missing + ": cannot write: no such folder " + missing.getParent())
+                .contains("hint: create the folder first");
+        Path locked = Files.createDirectory(dir.resolve("locked"));
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-x------"));
+        CliRun denied = CliRun.run("key", "convert", Fixtures.key("p256_public.pem").toString(), "--to", "spki",
+                "--out", locked.resolve("x.pem").toString());
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
+        if (!"root".equals(System.getProperty("user.name"))) {
+            assertThat(denied.exitCode()).isEqualTo(3);
+            assertThat(denied.err()).contains("cannot write: permission denied");
+        }
+    }
+
+    @Test
+    void matchTakesThePrivateKeyInEitherOrderAndSaysTheOrderWhenNeitherIsOne() {
+        CliRun swapped = CliRun.run("key", "match", Fixtures.key("p256_cert.pem").toString(),
+                Fixtures.key("p256_cert_and_key.pem").toString(), "--format", "json");
+        CliRun inOrder = CliRun.run("key", "match", Fixtures.key("p256_cert_and_key.pem").toString(),
+                Fixtures.key("p256_cert.pem").toString(), "--format", "json");
+        assertThat(swapped.exitCode()).isEqualTo(inOrder.exitCode());
+        assertThat(swapped.out()).isEqualTo(inOrder.out());
+        CliRun pubFirst = CliRun.run("key", "match", Fixtures.key("p256_public.pem").toString(),
+                Fixtures.key("p256_sec1.pem").toString());
+        assertThat(pubFirst.exitCode()).as(pubFirst.err()).isZero();
+        assertThat(pubFirst.out()).startsWith("match: " + Fixtures.key("p256_sec1.pem") + " (EC P-256");
+        CliRun neither = CliRun.run("key", "match", Fixtures.key("p256_public.pem").toString(),
+                Fixtures.key("p256_cert.pem").toString());
+        assertThat(neither.exitCode()).isEqualTo(3);
+        assertThat(neither.err()).contains("holds no private key either")
+                .contains("hint: the order is: iotjwt key match PRIVATE_KEY PUBLIC_KEY_OR_CERT");
+        CliRun otherType = CliRun.run("key", "match", Fixtures.key("rsa2048_pkcs1.pem").toString(),
+                Fixtures.key("p256_public.pem").toString());
+        assertThat(otherType.out()).isEqualTo("no match: " + Fixtures.key("rsa2048_pkcs1.pem") + " is an RSA 2048"
+                + " private key but " + Fixtures.key("p256_public.pem") + " holds an EC P-256 (prime256v1) public"
+                + " key\n");
+    }
+
+    @Test
     void inspectSaysWhatItIsAndWhetherIotCoreTakesIt() {
         CliRun ec = CliRun.run("key", "inspect", Fixtures.key("p256_high_openssl11_text.txt").toString());
         assertThat(ec.exitCode()).isZero();
@@ -157,9 +211,71 @@ class KeyCommandsTest {
         CliRun both = CliRun.run("key", "inspect", Fixtures.key("p256_cert_and_key.pem").toString());
         assertThat(both.out()).contains("X.509 certificate 'unused'").contains("ES256_X509_PEM")
                 .contains("private key");
+        CliRun p384 = CliRun.run("key", "inspect", Fixtures.key("p384_sec1.pem").toString());
+        assertThat(p384.out()).contains("JWT         ES384 (IoT Core accepts only ES256)")
+                .contains("IoT Core    refuses it");
+    }
+
+    /** Fingerprints from openssl pkey -pubout -outform DER | sha256sum: an oracle independent of the tool. */
+    @Test
+    void inspectDescribesKeysIotCoreRefusesAndEncryptedKeysWithoutAPassword() {
         CliRun ed = CliRun.run("key", "inspect", Fixtures.key("ed25519_pkcs8.pem").toString());
-        assertThat(ed.exitCode()).isEqualTo(3);
-        assertThat(ed.err()).contains("Ed25519");
+        assertThat(ed.exitCode()).as(ed.err()).isZero();
+        assertThat(ed.out()).contains(": Ed25519 private key").contains("container   PKCS#8, PEM")
+                .contains("public key  SHA-256 13dbf5d4a9711f6d9d13b37c68861915054a284dfd8a66eb8e4daf9e81ff0a30")
+                .contains("JWT         EdDSA (IoT Core accepts only RS256 and ES256)")
+                .contains("IoT Core    refuses it: IoT Core accepts only RSA (RS256) and EC P-256 (ES256) keys")
+                .doesNotContain("register");
+        CliRun k1 = CliRun.run("key", "inspect", Fixtures.key("secp256k1_sec1.pem").toString(), "--format", "json");
+        assertThat(k1.exitCode()).as(k1.err()).isZero();
+        JsonObject item = JsonParser.parseString(k1.out()).getAsJsonObject().getAsJsonArray("items").get(0)
+                .getAsJsonObject();
+        assertThat(item.get("type").getAsString()).isEqualTo("EC secp256k1");
+        assertThat(item.get("container").getAsString()).isEqualTo("SEC1");
+        assertThat(item.get("fingerprint").getAsString())
+                .isEqualTo("5b8f1c90cdc33d2e019f62a653b362a195c1fee79d7ca586f048c2b143e5ee66");
+        assertThat(item.get("iotCore").getAsBoolean()).isFalse();
+        assertThat(item.get("verdict").getAsString()).startsWith("refuses it: ES256 needs P-256");
+        Path edPub = Path.of("src/test/resources/bad-inputs/keys/wrong-type/ed448_pub.pem");
+        CliRun ed448 = CliRun.run("key", "inspect", edPub.toString());
+        assertThat(ed448.exitCode()).isZero();
+        assertThat(ed448.out()).contains("Ed448 public key").contains("SubjectPublicKeyInfo")
+                .contains("673b2f4903b5a59be00d33b1ee8d99b11c64be83effe29fdf3faf5c42e1dc1f9");
+        CliRun enc = CliRun.run("key", "inspect", Fixtures.key("p256_pkcs8_enc.pem").toString());
+        assertThat(enc.exitCode()).as(enc.err()).isZero();
+        assertThat(enc.out()).contains(": encrypted private key").contains("container   encrypted PKCS#8, PEM")
+                .contains("JWT         unknown until decrypted")
+                .contains("note        encrypted with PBES2: PBKDF2 (HMAC-SHA256, 2048 iterations), AES-256-CBC: give"
+                        + " the password (--key-password-file FILE, --key-password-env VAR, or at the prompt)")
+                .doesNotContain("public key  SHA-256");
+        CliRun legacy = CliRun.run("key", "inspect", Fixtures.key("p256_sec1_legacy_enc.pem").toString());
+        assertThat(legacy.exitCode()).as(legacy.err()).isZero();
+        assertThat(legacy.out()).contains(": EC private key").contains("encrypted SEC1, PEM")
+                .contains("legacy OpenSSL PEM encryption: AES-256-CBC");
+        CliRun encDer = CliRun.run("key", "inspect", Fixtures.key("rsa2048_pkcs8_enc.der").toString());
+        assertThat(encDer.exitCode()).isZero();
+        assertThat(encDer.out()).contains("encrypted PKCS#8, DER");
+        CliRun withPassword = CliRun.run("key", "inspect", Fixtures.key("p256_pkcs8_enc.pem").toString(),
+                "--key-password-file", Fixtures.key("password.txt").toString());
+        assertThat(withPassword.out()).contains("EC P-256 (prime256v1) private key").contains("public key  SHA-256")
+                .contains("accepts it");
+        CliRun wrong = CliRun.run(Map.of("PW", "wrong"), "key", "inspect", Fixtures.key("p256_pkcs8_enc.pem")
+                .toString(), "--key-password-env", "PW");
+        assertThat(wrong.exitCode()).isEqualTo(3);
+        assertThat(wrong.err()).contains("wrong password");
+        CliRun pub = CliRun.run("key", "public", Fixtures.key("ed25519_pkcs8.pem").toString());
+        assertThat(pub.exitCode()).isEqualTo(3);
+        assertThat(pub.err()).contains("Ed25519");
+        CliRun export = CliRun.run("key", "export", Fixtures.key("p256_sec1_legacy_enc.pem").toString(), "--as", "c");
+        assertThat(export.exitCode()).isEqualTo(3);
+        assertThat(export.err()).contains("is a legacy OpenSSL-encrypted EC PRIVATE KEY and no password was given");
+        CliRun mint = CliRun.run("mint", "--key", Fixtures.key("secp256k1_sec1.pem").toString(), "--project", "p");
+        assertThat(mint.exitCode()).isEqualTo(3);
+        assertThat(mint.err()).contains("secp256k1");
+        CliRun mintEnc = CliRun.run("mint", "--key", Fixtures.key("p256_pkcs8_enc.pem").toString(), "--project",
+                "p");
+        assertThat(mintEnc.exitCode()).isEqualTo(3);
+        assertThat(mintEnc.err()).contains("is an encrypted PKCS#8 private key and no password was given");
     }
 
     @Test

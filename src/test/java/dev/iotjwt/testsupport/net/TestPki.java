@@ -125,6 +125,11 @@ public final class TestPki {
         return root(cn, rsaKeys(), now.minus(DAY), now.plus(Duration.ofDays(3650)), now);
     }
 
+    /** A self-signed EC P-256 root valid from {@code notBefore} to {@code notAfter}; its leaves are relative to now. */
+    public static TestPki ecRoot(String cn, Instant notBefore, Instant notAfter, Instant now) {
+        return root(cn, ecKeys("secp256r1"), notBefore, notAfter, now);
+    }
+
     /** A self-signed EC P-256 root valid 2010-01-01..2020-01-01; its leaves are still valid now (row P3). */
     public static TestPki expiredRoot(String cn) {
         return root(cn, ecKeys("secp256r1"), Instant.parse("2010-01-01T00:00:00Z"),
