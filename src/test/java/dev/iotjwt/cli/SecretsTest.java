@@ -226,6 +226,26 @@ class SecretsTest {
         }
     }
 
+    /** Folders the tool makes to hold private keys are owner-only (ssh's rule for ~/.ssh), missing parents too. */
+    @Test
+    void foldersMadeToHoldPrivateKeysAreOwnerOnly() throws Exception {
+        Path gen = dir.resolve("gen-new").resolve("sub");
+        assertThat(CliRun.run("key", "generate", "--type", "ec", "--out-dir", gen.toString(), "--name", "d1")
+                .exitCode()).isZero();
+        Path fleet = dir.resolve("bench-new").resolve("sub");
+        assertThat(CliRun.run("bench", "--prepare", fleet.toString(), "--devices", "2").exitCode()).isZero();
+        Path state = dir.resolve("state-new").resolve("sub");
+        Registry registry = new Registry("my-project", "us-central1", "my-registry", new LinkedHashMap<>());
+        try (LocalBroker b = LocalBroker.start(new BrokerSettings(registry, "127.0.0.1", 0, state,
+                List.of("localhost"), false, false, Duration.ofMinutes(10), Fixtures.CLOCK), null)) {
+            assertThat(b.pki().caFile()).exists();
+        }
+        for (Path made : List.of(gen, gen.getParent(), fleet, fleet.getParent(), state, state.getParent())) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(made))).as(made.toString())
+                    .isEqualTo("rwx------");
+        }
+    }
+
     @Test
     void tokensInConnectOutputAndBrokerLogsHaveTheirSignatureElided() throws Exception {
         RecordingListener listener = new RecordingListener();
