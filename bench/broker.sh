@@ -23,10 +23,14 @@ rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 wait_port() { for _ in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 hold=30
 wait_connected() {   # LOG PATTERN COUNT: until the log shows COUNT connections (bounded by the hold)
+  local seen=0
   for _ in $(seq $((hold * 10))); do
-    [ "$(grep -c "$2" "$1" 2>/dev/null || true)" -ge "$3" ] && { sleep 1; return 0; }
+    seen="$(grep -c "$2" "$1" 2>/dev/null || true)"
+    [ "$seen" -ge "$3" ] && { sleep 1; return 0; }
     sleep 0.1
   done
+  echo "broker.sh: warning: only $seen of $3 connections in $1 after ${hold} s; memory is read with fewer devices connected" >&2
+  return 0
 }
 # 1. iotjwt broker
 ./iotjwt broker --registry "$work/fleet/registry.json" --state-dir "$work/pki" --port 18890 --stop-after 600s \

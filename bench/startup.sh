@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-15}"
+if [ "$runs" -lt 10 ] 2>/dev/null; then
+  echo "startup.sh: warning: $runs runs asked; medians of fewer than 10 runs are not what the README's table reports (default 15)" >&2
+fi
 # peers: Debian's openssl and python3-jwt (with python3-cryptography for RS256/ES256)
 if ! command -v openssl >/dev/null || ! /usr/bin/python3 -c 'import jwt, cryptography' 2>/dev/null; then
   sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"

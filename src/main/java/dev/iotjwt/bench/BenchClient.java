@@ -35,16 +35,76 @@ final class BenchClient implements AutoCloseable {
         dev.iotjwt.tls.TlsSettings tls = new dev.iotjwt.tls.TlsSettings(
                 dev.iotjwt.tls.TlsSockets.sniAllowed(host) ? host : null, java.util.List.of(), java.util.List.of(),
                 java.util.List.of(), java.util.List.of(), now);
-        SSLSocket s = dev.iotjwt.tls.TlsSockets.open(ctx, address, host, tls, timeout);
+        SSLSocket s;
+        try {
+            s = dev.iotjwt.tls.TlsSockets.open(ctx, address, host, tls, timeout);
+        } catch (IOException e) {
+            throw new Failure(networkCode(e, timeout), e);
+        }
         try {
             BenchClient c = new BenchClient(s);
             int connack = c.sendConnect(clientId, username, password);
             s.getSession().invalidate(); // every device makes a full handshake, as devices in the field do
             return new Connected(c, connack);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            s.close();
+            throw new Failure(e instanceof java.net.SocketTimeoutException ? "mqtt.timeout"
+                    : e instanceof Malformed ? "mqtt.malformed-connack" : "mqtt.closed", e);
+        } catch (RuntimeException e) {
             s.close();
             throw e;
         }
+    }
+
+    /** A connection that failed, with the finding code (DESIGN.md's contract, as {@code connect} names it). */
+    static final class Failure extends IOException {
+        private final String code;
+
+        Failure(String code, IOException cause) {
+            super(code, cause);
+            this.code = code;
+        }
+
+        String code() {
+            return code;
+        }
+    }
+
+    /** The first packet after CONNECT was no CONNACK. */
+    private static final class Malformed extends IOException {
+        Malformed(String message) {
+            super(message);
+        }
+    }
+
+    /** The finding code of a failure before MQTT: TCP, the TLS handshake, or the chain and host name checks. */
+    static String networkCode(IOException e, Duration timeout) {
+        if (e instanceof java.net.ConnectException) {
+            return "tcp.refused";
+        }
+        if (e instanceof java.net.SocketTimeoutException && !(e.getMessage() != null
+                && e.getMessage().startsWith("TLS handshake"))) {
+            return e.getMessage() != null && e.getMessage().contains("onnect timed out") ? "tcp.timeout"
+                    : "tls.timeout";
+        }
+        StringBuilder all = new StringBuilder();
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            all.append(c.getClass().getSimpleName()).append(": ").append(c.getMessage()).append(" | ");
+        }
+        String m = all.toString();
+        if (m.contains("CertificateExpiredException")) {
+            return "trust.expired";
+        }
+        if (m.contains("CertificateNotYetValidException")) {
+            return "trust.not-yet-valid";
+        }
+        if (m.contains("No subject alternative") || m.contains("No name matching")) {
+            return "trust.hostname-mismatch";
+        }
+        if (m.contains("PKIX path") || m.contains("CertPathValidatorException")) {
+            return "trust.unknown-ca";
+        }
+        return dev.iotjwt.tls.TlsFailures.classify(e, timeout.toMillis()).code();
     }
 
     /** PINGREQ → PINGRESP within the socket's timeout: whether the broker still holds this connection. */
@@ -83,7 +143,7 @@ final class BenchClient implements AutoCloseable {
         byte[] body = new byte[length];
         in.readFully(body);
         if (type != 0x20 || length != 2) {
-            throw new IOException("not a CONNACK: packet type " + (type >> 4));
+            throw new Malformed("not a CONNACK: packet type " + (type >> 4));
         }
         return body[1] & 0xff;
     }

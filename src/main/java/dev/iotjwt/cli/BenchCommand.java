@@ -133,10 +133,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         String password = null;
         if (passwordEnv != null) {
-            password = context.env().get(passwordEnv);
-            if (password == null) {
-                throw new InputException("--password-env " + passwordEnv + ": the variable is not set");
-            }
+            password = new String(KeyPasswordOptions.fromEnv(context, "--password-env", passwordEnv,
+                    "the devices' own tokens (no --password-env)"));
         }
         InetSocketAddress address;
         try {

@@ -111,7 +111,8 @@ public final class Cli {
 
     /**
      * A usage error names the arguments it could not match; a password typed as an argument (to an option that
-     * does not exist, such as --key-password) is not repeated: the value after any option named like a password.
+     * does not exist, such as --key-password or --pw) is not repeated: the value after any option named like a
+     * password, and after a password file or variable option unless it looks like a file or variable name.
      */
     static String redactSecrets(String message, String[] args) {
         for (int i = 0; i < args.length; i++) {
@@ -121,12 +122,15 @@ public final class Cli {
             }
             int eq = a.indexOf('=');
             String name = (eq > 0 ? a.substring(0, eq) : a).toLowerCase(java.util.Locale.ROOT);
-            if (!name.contains("pass") && !name.contains("secret") && !name.contains("pwd") && !name.contains("jwt")
-                    && !name.contains("token") || name.endsWith("-file") || name.endsWith("-env")) {
+            if (!name.contains("pass") && !name.contains("pasw") && !name.contains("pw") && !name.contains("secret")
+                    && !name.contains("jwt") && !name.contains("token")) {
                 continue;
             }
             String value = eq > 0 ? a.substring(eq + 1) : i + 1 < args.length ? args[i + 1] : "";
-            if (!value.isEmpty()) {
+            // a file or variable name is shown; a password typed in its place is not
+            boolean aName = name.endsWith("-file") && KeyPasswordOptions.looksLikePath(value)
+                    || name.endsWith("-env") && KeyPasswordOptions.looksLikeVariable(value);
+            if (!value.isEmpty() && !aName) {
                 // picocli quotes each argument it names: 'value' or '--option=value'
                 message = message.replace("'" + value + "'", "'<hidden>'").replace("=" + value + "'", "=<hidden>'");
             }

@@ -22,7 +22,26 @@ public final class KeyPasswordOptions {
 
     /** A password file's content without one trailing newline. */
     static char[] fromFile(Path file) throws InputException {
-        byte[] bytes = KeyLoader.readFile(file);
+        return fromFile("the password file", file);
+    }
+
+    /**
+     * A password file's content without one trailing newline. A file that cannot be read is named only when its name
+     * looks like a path: a password typed in its place is never repeated.
+     */
+    static char[] fromFile(String option, Path file) throws InputException {
+        byte[] bytes;
+        try {
+            bytes = KeyLoader.readFile(file);
+        } catch (InputException e) {
+            String quoted = dev.iotjwt.Messages.quote(file.toString(), 300);
+            if (looksLikePath(file.toString()) || !String.valueOf(e.getMessage()).startsWith(quoted)) {
+                throw e;
+            }
+            throw new InputException(option + " (its value is not shown: it does not look like a file name)"
+                    + e.getMessage().substring(quoted.length()), "give the path of a file that holds the password;"
+                    + " a password itself is never taken as an argument");
+        }
         int n = bytes.length;
         if (n > 0 && bytes[n - 1] == '\n') {
             n--;
@@ -35,14 +54,35 @@ public final class KeyPasswordOptions {
         return pw;
     }
 
+    /**
+     * The password in an environment variable. An unset variable is named only when its name looks like one
+     * (upper-case letters, digits and '_'): a password typed in its place is never repeated.
+     */
     static char[] fromEnv(CliContext context, String option, String variable, String otherOption)
             throws InputException {
         String value = context.env().get(variable);
         if (value == null) {
+            if (!looksLikeVariable(variable)) {
+                throw new InputException(option + ": the variable is not set (its name is not shown: it does not"
+                        + " look like a variable name)", "give the NAME of a variable that holds the password (export"
+                        + " KEY_PW=... first), or use " + otherOption + "; a password itself is never taken as an"
+                        + " argument");
+            }
             throw new InputException(option + " " + variable + ": the variable is not set",
                     "export " + variable + " before running, or use " + otherOption);
         }
         return value.toCharArray();
+    }
+
+    /** A file name as people type them: a folder part or an extension, no spaces or control characters. */
+    static boolean looksLikePath(String value) {
+        return value.length() <= 300 && value.codePoints().allMatch(c -> c > 0x20 && c != 0x7f)
+                && (value.contains("/") || value.contains("\\") || value.matches(".*\\.[A-Za-z0-9]{1,8}"));
+    }
+
+    /** An environment variable's name by convention: upper-case letters, digits and '_', not starting with a digit. */
+    static boolean looksLikeVariable(String value) {
+        return value.matches("[A-Z_][A-Z0-9_]{0,127}");
     }
 
     PasswordSource source(CliContext context) {
@@ -50,7 +90,7 @@ public final class KeyPasswordOptions {
             @Override
             public char[] password(String keyFile) throws InputException {
                 if (passwordFile != null) {
-                    return fromFile(passwordFile);
+                    return fromFile("--key-password-file", passwordFile);
                 }
                 if (passwordEnv != null) {
                     return fromEnv(context, "--key-password-env", passwordEnv, "--key-password-file");

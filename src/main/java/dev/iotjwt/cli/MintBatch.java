@@ -65,10 +65,35 @@ final class MintBatch {
         java.util.Map<String, Path> keyOf = new java.util.HashMap<>();
         devices.forEach(d -> keyOf.putIfAbsent(d.device(), d.key()));
         java.util.Set<Path> signed = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        // one write per 64 KiB, not per token: the command line's writer flushes at every println
-        PrintWriter out = new PrintWriter(new java.io.BufferedWriter(spec.commandLine().getOut(), 1 << 16), false);
         PrintWriter err = spec.commandLine().getErr();
         boolean progress = "1".equals(context.env().get("IOTJWT_STDERR_TTY")) && devices.size() > 1;
+        // the bar's line ends before stdout writes anything: on a terminal both show on one screen, and a token
+        // must never start on the bar's line
+        boolean[] barShown = {false};
+        java.io.Writer stdout = spec.commandLine().getOut();
+        java.io.Writer afterBar = new java.io.Writer() {
+            @Override
+            public void write(char[] cbuf, int off, int len) throws IOException {
+                if (barShown[0]) {
+                    barShown[0] = false;
+                    err.println();
+                    err.flush();
+                }
+                stdout.write(cbuf, off, len);
+            }
+
+            @Override
+            public void flush() throws IOException {
+                stdout.flush();
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        };
+        // one write per 64 KiB, not per token: the command line's writer flushes at every println
+        PrintWriter out = new PrintWriter(new java.io.BufferedWriter(afterBar, 1 << 16), false);
         long start = System.nanoTime();
         BatchMinter minter = new BatchMinter();
         BatchMinter.Summary summary;
@@ -104,6 +129,7 @@ final class MintBatch {
                                 err.printf("\r[%s%s] %d/%d  %.0f tokens/s ", "#".repeat(filled),
                                         " ".repeat(width - filled), done, devices.size(), rate);
                                 err.flush();
+                                barShown[0] = true;
                             }
                         }
                     });
@@ -113,7 +139,7 @@ final class MintBatch {
         }
         out.flush();
         spec.commandLine().getOut().flush();
-        if (progress) {
+        if (barShown[0]) {
             err.println();
         }
         List<Path> open = signed.stream().filter(k -> dev.iotjwt.keys.KeyFilePermissions.tooOpen(k) != null)

@@ -46,7 +46,8 @@ public final class ConnectDoctor {
     private static final List<String> ORDER = List.of("inputs", "dns", "tcp", "tls", "trust", "mqtt", "session");
 
     public Diagnosis run(ConnectRequest r) {
-        Target target = new Target(r.profile(), r.host(), r.port(), r.tls().sni(), r.clientId());
+        // the report is the session's log: a token pasted into the client id loses its signature there too
+        Target target = new Target(r.profile(), r.host(), r.port(), r.tls().sni(), ClientIds.quote(r.clientId()));
         List<StepResult> steps = new ArrayList<>();
         Run run = new Run(r);
         for (Supplier<StepResult> step : List.<Supplier<StepResult>>of(
@@ -165,7 +166,7 @@ public final class ConnectDoctor {
             long start = System.nanoTime();
             Map<String, String> facts = new LinkedHashMap<>();
             List<Finding> findings = new ArrayList<>();
-            facts.put("client id", r.clientId());
+            facts.put("client id", ClientIds.quote(r.clientId()));
             facts.put("token", r.tokenOrigin() + ": " + elide(r.token()));
             if (r.ca() != null) {
                 facts.put("CA", String.join(", ", r.ca().names()) + " (" + r.ca().certificates().size()
@@ -425,6 +426,23 @@ public final class ConnectDoctor {
                             "send the broker's host name in the TLS server_name extension"));
                 }
             }
+            if (r.tls().sni() == null && !probe.chain().isEmpty()
+                    && dev.iotjwt.tls.Certificates.noSniPlaceholder(probe.chain().get(0))
+                    && findings.stream().noneMatch(f -> f.code().equals("tls.sni-missing"))) {
+                // to an IP address no SNI is sent, so no follow-up with SNI could run: the placeholder tells
+                findings.add(0, Finding.error("tls.sni-missing", "without SNI the server presents the no-SNI"
+                        + " placeholder '" + dev.iotjwt.tls.Certificates.name(probe.chain().get(0)) + "' (\"No SNI"
+                        + " provided\"): it requires SNI, and none was sent" + (dev.iotjwt.tls.TlsSockets.sniAllowed(
+                        host) ? "" : " (" + host + " is an address; SNI carries a host name)"), "give --host NAME or"
+                        + " --sni NAME with the broker's host name (the local broker's: localhost, or a --hostname it"
+                        + " was started with); on the device, send that name in the TLS server_name extension"));
+            }
+            if ("local".equals(r.profile()) && t.sameNameOtherCa()) {
+                findings.replaceAll(f -> f.code().equals("trust.unknown-ca") && f.message().contains("same name")
+                        ? Finding.error(f.code(), f.message(), "another local broker's CA, or one made anew: give --ca"
+                        + " <the broker's state-dir>/ca.pem (the file its start-up lines name); without --ca the"
+                        + " local profile trusts the default state folder's ca.pem") : f);
+            }
             left = left(deadline);
             if (!r.tls().schemes().isEmpty() && left == null) {
                 facts.put("follow-up: the default signature schemes", usedUp("trust"));
@@ -461,7 +479,15 @@ public final class ConnectDoctor {
             if (o.connected()) {
                 return new StepResult("mqtt", Status.PASS, "CONNACK 0: connected", facts, List.of(), millis(start));
             }
-            return fail("mqtt", start, facts, o.failure());
+            Finding failure = o.failure();
+            if ("local".equals(r.profile()) && failure != null
+                    && failure.code().equals("mqtt.connack.not-authorized")) {
+                // the local broker logs every refusal with its finding code and reason: that line is the answer
+                failure = Finding.error(failure.code(), failure.message(), "the local broker's log names the exact"
+                        + " reason: see its 'refused <device> <code>: <reason>' line; check the token with iotjwt"
+                        + " check --project P --public-key KEY");
+            }
+            return fail("mqtt", start, facts, failure);
         }
 
         StepResult session(PahoConnector connector) {

@@ -66,7 +66,16 @@ public final class BatchMinter {
     public record Summary(int devices, int minted, int failed, long millis, String provider) {
     }
 
-    private final SigningProviders providers = SigningProviders.probe();
+    private final SigningProviders providers;
+
+    public BatchMinter() {
+        this(SigningProviders.probe());
+    }
+
+    /** With these providers (tests: the pure-Java fallback where the native provider loads). */
+    BatchMinter(SigningProviders providers) {
+        this.providers = providers;
+    }
     private final Map<String, Object> keys = new ConcurrentHashMap<>();
     private final Map<JwtAlg, FastJws> signers = new ConcurrentHashMap<>();
 

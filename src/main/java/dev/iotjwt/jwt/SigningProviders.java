@@ -20,6 +20,11 @@ public final class SigningProviders {
         this.nativeProblem = problem;
     }
 
+    /** The pure-Java providers, as where the native library does not load ({@code why}: the reason shown). */
+    static SigningProviders withoutNative(String why) {
+        return new SigningProviders(null, why);
+    }
+
     /** Probes the native provider once. */
     public static SigningProviders probe() {
         try {

@@ -25,15 +25,15 @@ final class MqttFailures {
             }
         }
         return switch (e.getReasonCode()) {
-            case 1 -> Finding.error("mqtt.connack.protocol", "the broker refused MQTT 3.1.1 (CONNACK 1)",
+            case 1 -> Finding.error(ConnackCodes.code(1), "the broker refused MQTT 3.1.1 (CONNACK 1)",
                     "IoT Core speaks MQTT 3.1.1 only; check that this is an IoT Core style bridge");
-            case 2 -> Finding.error("mqtt.connack.client-id", "the broker refused the client id (CONNACK 2)",
+            case 2 -> Finding.error(ConnackCodes.code(2), "the broker refused the client id (CONNACK 2)",
                     "use projects/P/locations/R/registries/G/devices/D exactly; a duplicate connection is refused too");
-            case 3 -> Finding.error("mqtt.connack.unavailable", "the broker is reachable but its service is"
+            case 3 -> Finding.error(ConnackCodes.code(3), "the broker is reachable but its service is"
                     + " unavailable (CONNACK 3)", "retry later with exponential backoff");
-            case 4 -> Finding.error("mqtt.connack.bad-credentials", "the broker refused the user name or password as"
+            case 4 -> Finding.error(ConnackCodes.code(4), "the broker refused the user name or password as"
                     + " malformed (CONNACK 4; ClearBlade's answer to a bad JWT)", "check the token with iotjwt check");
-            case 5 -> Finding.error("mqtt.connack.not-authorized", "the broker refused the device (CONNACK 5): bad"
+            case 5 -> Finding.error(ConnackCodes.code(5), "the broker refused the device (CONNACK 5): bad"
                     + " signature or key, expired or future token, wrong aud, or an unknown"
                     + " project/region/registry/device", "check the token with iotjwt check --project P --public-key"
                     + " KEY and the client id against the registry");

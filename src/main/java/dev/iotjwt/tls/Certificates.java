@@ -51,6 +51,15 @@ public final class Certificates {
         return ou != null && cn.equals(o) ? cn + " (" + ou + ")" : cn;
     }
 
+    /**
+     * Whether {@code c} is the placeholder Google's front end presented to a client that sent no SNI (CN
+     * invalid2.invalid, "No SNI provided; please fix your client."), which the local broker's --require-sni copies.
+     */
+    public static boolean noSniPlaceholder(X509Certificate c) {
+        String dn = c.getSubjectX500Principal().getName();
+        return dn.contains("No SNI provided") || "invalid2.invalid".equalsIgnoreCase(shortName(dn));
+    }
+
     public static boolean selfSigned(X509Certificate c) {
         return issued(c, c);
     }

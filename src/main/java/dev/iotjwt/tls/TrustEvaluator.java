@@ -17,8 +17,11 @@ import java.util.Map;
  */
 public final class TrustEvaluator {
 
-    /** Findings, facts (one per certificate, the anchor) and the anchoring root's name or null. */
-    public record Result(List<Finding> findings, Map<String, String> facts, String anchor) {
+    /**
+     * Findings, facts (one per certificate, the anchor), the anchoring root's name or null, and whether the chain
+     * ends at a CA that has the name of a root given but another key (a CA made anew under the same name).
+     */
+    public record Result(List<Finding> findings, Map<String, String> facts, String anchor, boolean sameNameOtherCa) {
     }
 
     public Result evaluate(List<X509Certificate> chain, List<X509Certificate> roots, String host, Instant at,
@@ -31,12 +34,23 @@ public final class TrustEvaluator {
         }
         if (chain.isEmpty()) {
             findings.add(Finding.error("trust.unknown-ca", "the server presented no certificate", null));
-            return new Result(findings, facts, null);
+            return new Result(findings, facts, null, false);
         }
         String anchor = anchorOf(chain, roots);
         facts.put("anchor", anchor == null ? "none of the roots given" : anchor);
         X509Certificate last = chain.get(chain.size() - 1);
-        if (anchor == null && roots != null) {
+        X509Certificate namesake = anchor == null && roots != null ? namesake(last, roots) : null;
+        if (namesake != null) {
+            boolean top = Certificates.selfSigned(last);
+            String server = top ? "'" + Certificates.name(last) + "' (SHA-256 " + Certificates.fingerprint(last)
+                    + ")" : "'" + Certificates.name(last) + "', issued by a CA named '" + Certificates.issuerName(last)
+                    + "' whose key is not the root's";
+            findings.add(Finding.error("trust.unknown-ca", "the server's chain ends at " + server + ": a different CA"
+                    + " with the same name as the root given, '" + Certificates.name(namesake) + "' (SHA-256 "
+                    + Certificates.fingerprint(namesake) + "); the names match, the keys do not", "the CA was made"
+                    + " anew under the same name, or the CA file is stale: give the CA file the server's CA comes"
+                    + " from"));
+        } else if (anchor == null && roots != null) {
             String rootNames = String.join(", ", roots.stream().map(r -> "'" + Certificates.name(r) + "' ("
                     + Certificates.keyType(r.getPublicKey()) + ")").toList());
             if (!Certificates.selfSigned(last) && last.getBasicConstraints() < 0) {
@@ -81,7 +95,22 @@ public final class TrustEvaluator {
             findings.add(Finding.error("trust.unknown-ca", "the chain did not verify: "
                     + dev.iotjwt.Messages.cause(refusal), null));
         }
-        return new Result(findings, facts, anchor);
+        return new Result(findings, facts, anchor, namesake != null);
+    }
+
+    /**
+     * The root given that has the name of the CA the chain ends at (the top certificate itself when self-signed,
+     * else its issuer) without having issued it, or null.
+     */
+    private static X509Certificate namesake(X509Certificate last, List<X509Certificate> roots) {
+        javax.security.auth.x500.X500Principal name = Certificates.selfSigned(last) ? last.getSubjectX500Principal()
+                : last.getIssuerX500Principal();
+        for (X509Certificate r : roots) {
+            if (r.getSubjectX500Principal().equals(name) && !r.equals(last) && !Certificates.issued(last, r)) {
+                return r;
+            }
+        }
+        return null;
     }
 
     private static String anchorOf(List<X509Certificate> chain, List<X509Certificate> roots) {

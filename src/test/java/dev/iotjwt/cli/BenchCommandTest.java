@@ -69,7 +69,23 @@ class BenchCommandTest {
             CliRun refused = CliRun.run(Map.of("PW", "not-a-token"), "bench", "--keys", fleet.toString(), "--port",
                     String.valueOf(broker.port()), "--ca", ca, "--duration", "0s", "--password-env", "PW");
             assertThat(refused.exitCode()).isEqualTo(1);
-            assertThat(refused.out()).contains("0 of 12 devices connected").contains("failed: 12 × mqtt.connack.5");
+            assertThat(refused.out()).contains("0 of 12 devices connected")
+                    .contains("failed: 12 × mqtt.connack.not-authorized");
+
+            // failures carry the contract's finding codes, the ones connect gives for the same fault
+            Path otherCa = dev.iotjwt.testsupport.net.TestPki.ecRoot("Other Root", Fixtures.NOW)
+                    .writeRootPem(dir.resolve("other-ca.pem"));
+            CliRun untrusted = CliRun.run("bench", "--keys", fleet.toString(), "--port", String.valueOf(broker.port()),
+                    "--ca", otherCa.toString(), "--duration", "0s", "--format", "json");
+            assertThat(untrusted.exitCode()).isEqualTo(1);
+            assertThat(JsonParser.parseString(untrusted.out()).getAsJsonObject().getAsJsonObject("failures")
+                    .keySet()).containsExactly("trust.unknown-ca");
         }
+        CliRun down = CliRun.run("bench", "--keys", fleet.toString(), "--port",
+                String.valueOf(dev.iotjwt.testsupport.net.RawTestServer.unusedPort()), "--ca",
+                dir.resolve("other-ca.pem").toString(), "--duration", "0s", "--format", "json");
+        assertThat(down.exitCode()).as(down.out() + down.err()).isEqualTo(1);
+        assertThat(JsonParser.parseString(down.out()).getAsJsonObject().getAsJsonObject("failures").keySet())
+                .containsExactly("tcp.refused");
     }
 }

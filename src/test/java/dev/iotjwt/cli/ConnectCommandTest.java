@@ -167,6 +167,99 @@ class ConnectCommandTest {
         }
     }
 
+    /** What the local broker does with --require-sni: the placeholder without SNI, its chain with SNI localhost. */
+    @Test
+    void anIpHostGettingTheNoSniPlaceholderIsMissingSniNotAnUnknownCa() {
+        try (TlsTestServer server = new TlsTestServer().chain(other.leaf("invalid2.invalid"))
+                .sniChain("localhost", pki.leaf("localhost", "127.0.0.1")).start()) {
+            for (String[] target : List.of(new String[] {"--host", "127.0.0.1"},
+                    new String[] {"--profile", "local", "--ca", rootPem.toString()})) {
+                List<String> args = new ArrayList<>(List.of("connect", "--port", String.valueOf(server.port()),
+                        "--client-id", CLIENT_ID, "--key", Fixtures.key("p256_sec1.pem").toString(), "--timeout", "3s"));
+                args.addAll(List.of(target));
+                if (target[0].equals("--host")) {
+                    args.addAll(List.of("--ca", rootPem.toString()));
+                }
+                CliRun json = CliRun.run(concat(args, "--format", "json"));
+                assertThat(cause(json)).as(json.out()).isEqualTo("tls.sni-missing");
+                String hint = json(json).getAsJsonObject("cause").get("hint").getAsString();
+                assertThat(hint).contains("--host NAME").contains("--sni NAME");
+                CliRun text = CliRun.run(args.toArray(String[]::new));
+                assertThat(text.out()).contains("cause: tls.sni-missing").contains("127.0.0.1 is an address")
+                        .doesNotContain("interception");
+            }
+            assertThat(server.connects()).as("never a token over an unverified connection").isEmpty();
+            // given the name the fix names, the same server verifies
+            CliRun fixed = CliRun.run("connect", "--host", "127.0.0.1", "--sni", "localhost", "--port",
+                    String.valueOf(server.port()), "--ca", rootPem.toString(), "--client-id", CLIENT_ID, "--key",
+                    Fixtures.key("p256_sec1.pem").toString(), "--timeout", "3s", "--format", "json");
+            assertThat(status(fixed, "trust")).as(fixed.out()).isEqualTo("pass");
+        }
+    }
+
+    private static String[] concat(List<String> args, String... more) {
+        List<String> all = new ArrayList<>(args);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
+    /** A local broker started with another state folder has its own CA, named as every local broker's CA is. */
+    @Test
+    void aDifferentCaWithTheRootsNameShowsBothFingerprintsAndForLocalTheStateDirCa() {
+        TestPki twin = TestPki.ecRoot("Test Root R1", Fixtures.NOW);
+        try (TlsTestServer server = new TlsTestServer().chain(twin.leaf("broker.test").plus(twin.root())).start()) {
+            CliRun plain = connect(server.port());
+            assertThat(cause(plain)).as(plain.out()).isEqualTo("trust.unknown-ca");
+            JsonObject c = json(plain).getAsJsonObject("cause");
+            assertThat(c.get("message").getAsString()).contains("different CA with the same name")
+                    .contains(dev.iotjwt.tls.Certificates.fingerprint(twin.root()))
+                    .contains(dev.iotjwt.tls.Certificates.fingerprint(pki.root()));
+            assertThat(c.get("hint").getAsString()).doesNotContain("interception").doesNotContain("state-dir");
+
+            CliRun local = CliRun.run("connect", "--profile", "local", "--host", "broker.test", "--port",
+                    String.valueOf(server.port()), "--ca", rootPem.toString(), "--client-id", CLIENT_ID, "--key",
+                    Fixtures.key("p256_sec1.pem").toString(), "--timeout", "3s");
+            assertThat(local.exitCode()).isEqualTo(1);
+            assertThat(local.out()).contains("cause: trust.unknown-ca").contains("same name")
+                    .contains("fix:   another local broker's CA").contains("--ca <the broker's state-dir>/ca.pem")
+                    .doesNotContain("GTS LTSR").doesNotContain("interception");
+            assertThat(server.connects()).isEmpty();
+        }
+    }
+
+    @Test
+    void aRefusalByTheLocalBrokerPointsAtItsLogLine() {
+        try (TlsTestServer server = new TlsTestServer().chain(pki.leaf("broker.test")).mqtt(MqttMode.connack(5))
+                .start()) {
+            CliRun local = CliRun.run("connect", "--profile", "local", "--host", "broker.test", "--port",
+                    String.valueOf(server.port()), "--ca", rootPem.toString(), "--client-id", CLIENT_ID, "--key",
+                    Fixtures.key("p256_sec1.pem").toString(), "--timeout", "3s", "--format", "json");
+            assertThat(cause(local)).as(local.out()).isEqualTo("mqtt.connack.not-authorized");
+            assertThat(json(local).getAsJsonObject("cause").get("hint").getAsString())
+                    .contains("the local broker's log names the exact reason");
+            CliRun elsewhere = connect(server.port());
+            assertThat(cause(elsewhere)).isEqualTo("mqtt.connack.not-authorized");
+            assertThat(json(elsewhere).getAsJsonObject("cause").get("hint").getAsString()).doesNotContain("log");
+        }
+    }
+
+    /** The report is the session's log: a token pasted into the client id is shown without its signature. */
+    @Test
+    void aTokenPastedIntoTheClientIdLosesItsSignatureInTheReport() {
+        String token = CliRun.run("mint", "--key", Fixtures.key("p256_sec1.pem").toString(), "--project",
+                "my-project").out().strip();
+        String signature = token.substring(token.lastIndexOf('.') + 1);
+        String pasted = CLIENT_ID + token;
+        for (String format : List.of("text", "json")) {
+            CliRun r = CliRun.run("connect", "--host", "broker.test", "--port",
+                    String.valueOf(RawTestServer.unusedPort()), "--ca", rootPem.toString(), "--client-id", pasted,
+                    "--jwt", token, "--format", format);
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.out() + r.err()).as(format).doesNotContain(signature)
+                    .contains(CLIENT_ID + token.substring(0, token.lastIndexOf('.')) + ".<signature elided>");
+        }
+    }
+
     @Test
     void wrongSniIsRejected() {
         try (TlsTestServer server = new TlsTestServer().chain(pki.leaf("broker.test")).requireSni("broker.test")

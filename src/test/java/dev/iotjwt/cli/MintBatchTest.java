@@ -63,6 +63,87 @@ class MintBatchTest {
         assertThat(lines.get(0)).isEqualTo("dev-0 " + single.out().strip());
     }
 
+    /** A terminal shows stdout and stderr on one screen: both go to one writer here, in the order they are written. */
+    private static String[] onOneScreen(java.util.Map<String, String> env, String... args) {
+        picocli.CommandLine cl = Cli.create(new CliContext(Fixtures.CLOCK, env, () -> null,
+                () -> new java.io.ByteArrayInputStream(new byte[0])));
+        java.io.StringWriter screen = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        java.io.StringWriter out = new java.io.StringWriter();
+        cl.setOut(new java.io.PrintWriter(new TeeWriter(screen, out), true));
+        cl.setErr(new java.io.PrintWriter(new TeeWriter(screen, err), true));
+        int code = cl.execute(args);
+        return new String[] {String.valueOf(code), screen.toString(), out.toString(), err.toString()};
+    }
+
+    /** Writes to two writers. */
+    private static final class TeeWriter extends java.io.Writer {
+        private final java.io.Writer a;
+        private final java.io.Writer b;
+
+        TeeWriter(java.io.Writer a, java.io.Writer b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public void write(char[] cbuf, int off, int len) throws java.io.IOException {
+            a.write(cbuf, off, len);
+            b.write(cbuf, off, len);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void onATerminalAProgressBarOnStderrEndsItsLineBeforeTheTokensAndStdoutStaysClean() throws Exception {
+        keys();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            b.append("dev-").append(i).append(",keys/ec.pem,p\n");
+        }
+        Path batch = Files.writeString(dir.resolve("fleet.csv"), b.toString());
+        String[] r = onOneScreen(java.util.Map.of("IOTJWT_STDERR_TTY", "1"), "mint", "--batch", batch.toString());
+        assertThat(r[0]).isEqualTo("0");
+        String out = r[2];
+        String err = r[3];
+        assertThat(out.lines().toList()).hasSize(200).allMatch(l -> l.matches("dev-\\d+ ey[A-Za-z0-9._-]+"));
+        assertThat(out).doesNotContain("\r").doesNotContain("tokens/s");
+        assertThat(err).contains("\r[##############################] 200/200 ").contains("tokens/s")
+                .doesNotContain("eyJ");
+        // the default is every core, and the summary says so
+        assertThat(err).containsPattern("minted 200 of 200 tokens in [0-9.]+ s \\([0-9]+ tokens/s on "
+                + Runtime.getRuntime().availableProcessors() + " threads\\); signing ");
+        // on the screen, no token starts on the bar's line: every line is the bar, a device's token or the summary
+        for (String line : r[1].split("\n")) {
+            String shown = line.substring(line.lastIndexOf('\r') + 1);
+            assertThat(shown).as(line).matches("\\[#* *\\] \\d+/200 +\\d+ tokens/s |dev-\\d+ ey\\S+|minted 200 .*");
+        }
+
+        // without a terminal there is no bar, and stderr is empty
+        CliRun plain = CliRun.run("mint", "--batch", batch.toString());
+        assertThat(plain.err()).isEmpty();
+        assertThat(plain.out().lines()).hasSize(200);
+    }
+
+    @Test
+    void verboseNamesTheProviderThatSigned() throws Exception {
+        keys();
+        Path batch = Files.writeString(dir.resolve("two.csv"), "a,keys/ec.pem,p\nb,keys/rsa.pem,p\n");
+        CliRun r = CliRun.run("--verbose", "mint", "--batch", batch.toString(), "--threads", "2");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        String provider = new dev.iotjwt.jwt.BatchMinter().provider();
+        assertThat(provider).startsWith("signing ");
+        assertThat(r.err()).contains("minted 2 of 2 tokens").contains("on 2 threads); " + provider + "\n");
+        assertThat(CliRun.run("mint", "--batch", batch.toString()).err()).as("not without --verbose").isEmpty();
+    }
+
     @Test
     void jsonLinesAndPerDeviceErrorsWithoutStoppingTheRest() throws Exception {
         keys();

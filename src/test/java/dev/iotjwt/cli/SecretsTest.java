@@ -97,6 +97,52 @@ class SecretsTest {
     }
 
     @Test
+    void aPasswordTypedInPlaceOfAFileOrVariableNameIsNeverRepeated() {
+        Path enc = Fixtures.key("p256_pkcs8_enc.pem");
+        String secret = "hunter2-secret";
+        for (String[] opt : List.of(new String[] {"--key-password-file=" + secret},
+                new String[] {"--key-password-file", secret}, new String[] {"--key-password-env", secret},
+                new String[] {"--key-password-env=" + secret})) {
+            List<String> args = new java.util.ArrayList<>(List.of("mint", "--key", enc.toString(), "--project", "p"));
+            args.addAll(List.of(opt));
+            CliRun r = CliRun.run(args.toArray(String[]::new));
+            assertThat(r.exitCode()).as(String.join(" ", opt)).isEqualTo(3);
+            assertThat(r.err()).as(String.join(" ", opt)).doesNotContain(secret).startsWith("iotjwt: --key-password-")
+                    .contains("is not shown").contains("never taken as an argument");
+        }
+        CliRun convert = CliRun.run("key", "convert", enc.toString(), "--to", "sec1", "--key-password-file", secret);
+        assertThat(convert.exitCode()).isEqualTo(3);
+        assertThat(convert.err()).doesNotContain(secret);
+        // what looks like a file or a variable name is named, so a typo can be seen
+        CliRun file = CliRun.run("mint", "--key", enc.toString(), "--project", "p", "--key-password-file",
+                dir.resolve("pw.txt").toString());
+        assertThat(file.err()).startsWith("iotjwt: " + dir.resolve("pw.txt") + ": no such file");
+        CliRun variable = CliRun.run("mint", "--key", enc.toString(), "--project", "p", "--key-password-env",
+                "KEY_PW");
+        assertThat(variable.err()).startsWith("iotjwt: --key-password-env KEY_PW: the variable is not set")
+                .contains("export KEY_PW");
+    }
+
+    @Test
+    void passwordLikeOptionsThatDoNotExistHideTheirValue() {
+        Path key = Fixtures.key("p256_sec1.pem");
+        for (String[] opt : List.of(new String[] {"--pw", "hunter2-secret"}, new String[] {"--pw=hunter2-secret"},
+                new String[] {"--device-pw", "hunter2-secret"}, new String[] {"--key-pasword-file=hunter2-secret"},
+                new String[] {"--password-env", "hunter2-secret"})) {
+            List<String> args = new java.util.ArrayList<>(List.of("mint", "--key", key.toString(), "--project", "p"));
+            args.addAll(List.of(opt));
+            CliRun r = CliRun.run(args.toArray(String[]::new));
+            assertThat(r.exitCode()).as(String.join(" ", opt)).isEqualTo(2);
+            assertThat(r.err() + r.out()).as(String.join(" ", opt)).doesNotContain("hunter2-secret")
+                    .contains("<hidden>");
+        }
+        // a misspelt file option's value that is a path stays visible
+        CliRun typo = CliRun.run("mint", "--key", key.toString(), "--project", "p", "--key-pasword-file=conf/pw.txt");
+        assertThat(typo.exitCode()).isEqualTo(2);
+        assertThat(typo.err()).contains("conf/pw.txt");
+    }
+
+    @Test
     void aTokenInAUsageErrorShowsItsHeaderOnly() {
         String token = CliRun.run("mint", "--key", Fixtures.key("p256_sec1.pem").toString(), "--project", "p").out()
                 .strip();
@@ -177,6 +223,26 @@ class SecretsTest {
                     }
                 }
             }
+        }
+    }
+
+    /** Folders the tool makes to hold private keys are owner-only (ssh's rule for ~/.ssh), missing parents too. */
+    @Test
+    void foldersMadeToHoldPrivateKeysAreOwnerOnly() throws Exception {
+        Path gen = dir.resolve("gen-new").resolve("sub");
+        assertThat(CliRun.run("key", "generate", "--type", "ec", "--out-dir", gen.toString(), "--name", "d1")
+                .exitCode()).isZero();
+        Path fleet = dir.resolve("bench-new").resolve("sub");
+        assertThat(CliRun.run("bench", "--prepare", fleet.toString(), "--devices", "2").exitCode()).isZero();
+        Path state = dir.resolve("state-new").resolve("sub");
+        Registry registry = new Registry("my-project", "us-central1", "my-registry", new LinkedHashMap<>());
+        try (LocalBroker b = LocalBroker.start(new BrokerSettings(registry, "127.0.0.1", 0, state,
+                List.of("localhost"), false, false, Duration.ofMinutes(10), Fixtures.CLOCK), null)) {
+            assertThat(b.pki().caFile()).exists();
+        }
+        for (Path made : List.of(gen, gen.getParent(), fleet, fleet.getParent(), state, state.getParent())) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(made))).as(made.toString())
+                    .isEqualTo("rwx------");
         }
     }
 
