@@ -113,7 +113,7 @@ public final class CertInspector {
         }
         String problem = findings.isEmpty() ? null : findings.get(0).message();
         X509Certificate leaf = r.chain().get(0);
-        if (Certificates.isNoSniPlaceholder(leaf)) {
+        if (Certificates.noSniPlaceholder(leaf)) {
             findings.add(Finding.warning("tls.sni-missing", "the server presented its placeholder certificate for"
                     + " clients that send no SNI ('" + Certificates.name(leaf) + "'): "
                     + (tls.sni() == null ? "no SNI was sent" : "it does not serve the SNI name '" + tls.sni() + "'"),

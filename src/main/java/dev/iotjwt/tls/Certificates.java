@@ -147,13 +147,4 @@ public final class Certificates {
             return false;
         }
     }
-
-    /**
-     * Whether this is the certificate a server presents to clients that send no SNI, as Google's front ends do
-     * ({@code CN=invalid2.invalid, OU=No SNI provided; please fix your client.}): the client must send SNI.
-     */
-    public static boolean isNoSniPlaceholder(X509Certificate c) {
-        String subject = c.getSubjectX500Principal().getName();
-        return name(c).equalsIgnoreCase("invalid2.invalid") || subject.contains("No SNI provided");
-    }
 }
