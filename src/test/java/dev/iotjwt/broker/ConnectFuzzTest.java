@@ -47,7 +47,7 @@ class ConnectFuzzTest {
     private static final DeviceAuthenticator LENIENT = new DeviceAuthenticator(REGISTRY, false);
     private static final DeviceAuthenticator STRICT = new DeviceAuthenticator(REGISTRY, true);
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "15s") // the build sets its own bounds (pom.xml: fuzz.runs.*, fuzz.duration)
     void connect(FuzzedDataProvider data) {
         STATS.count();
         int mode = data.consumeInt(0, 3);

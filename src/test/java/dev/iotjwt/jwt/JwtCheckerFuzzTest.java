@@ -30,7 +30,7 @@ class JwtCheckerFuzzTest {
     private static final VerifyKey EC = key("p256_sec1.pem", true);
     private static final VerifyKey RSA = key("rsa2048_public.pem", false);
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "15s") // the build sets its own bounds (pom.xml: fuzz.runs.*, fuzz.duration)
     void checkToken(FuzzedDataProvider data) {
         STATS.count();
         int mode = data.consumeInt(0, 15);

@@ -21,7 +21,7 @@ class KeyReaderFuzzTest {
     private static final FuzzStats STATS = new FuzzStats("KeyReaderFuzzTest.readKey");
     private static final String SOURCE = "key.pem";
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "15s") // the build sets its own bounds (pom.xml: fuzz.runs.*, fuzz.duration)
     void readKey(FuzzedDataProvider data) {
         STATS.count();
         int mode = data.consumeInt(0, 2);
