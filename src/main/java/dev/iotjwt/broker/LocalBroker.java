@@ -571,7 +571,7 @@ public final class LocalBroker implements AutoCloseable {
         @Override
         public void refusedUnjudged(TlsTap.TapEngine engine) {
             String id = engine.clientId();
-            report("refused", deviceOf(id) != null ? deviceOf(id) : id, "mqtt.no-password", "the CONNECT carries no"
+            report("refused", who(id, deviceOf(id)), "mqtt.no-password", "the CONNECT carries no"
                     + " user name and password; IoT Core needs the JWT as the MQTT password (with any user name,"
                     + " e.g. 'unused') (CONNACK 5)");
         }
@@ -579,7 +579,7 @@ public final class LocalBroker implements AutoCloseable {
         @Override
         public void otherProtocol(TlsTap.TapEngine engine) {
             String id = engine.clientId();
-            report("refused", deviceOf(id) != null ? deviceOf(id) : id, "mqtt.protocol-version", "the CONNECT is"
+            report("refused", who(id, deviceOf(id)), "mqtt.protocol-version", "the CONNECT is"
                     + " protocol level " + engine.level() + (engine.level() == 3 ? " (MQTT 3.1)" : engine.level() == 5
                     ? " (MQTT 5)" : "") + "; IoT Core speaks MQTT 3.1.1 (level 4) only and answered CONNACK 1: set the"
                     + " client to 3.1.1");
@@ -588,7 +588,7 @@ public final class LocalBroker implements AutoCloseable {
         @Override
         public void connectTimedOut(TlsTap.TapEngine engine) {
             String id = engine.clientId();
-            report("dropped", deviceOf(id) != null ? deviceOf(id) : id, "mqtt.connect-timeout", "the connection from "
+            report("dropped", who(id, deviceOf(id)), "mqtt.connect-timeout", "the connection from "
                     + engine.getPeerHost() + ":" + engine.getPeerPort() + " sent no complete CONNECT within "
                     + connectTimeoutSeconds() + " s (open " + engine.openMillis() + " ms) and is closed: a device"
                     + " sends its CONNECT right after the TLS handshake");
@@ -596,7 +596,7 @@ public final class LocalBroker implements AutoCloseable {
 
         @Override
         public void qos2Refused(TlsTap.TapEngine engine) {
-            report("dropped", deviceOf(engine.clientId()), "mqtt.qos2", "a QoS 2 PUBLISH arrived; IoT Core does not"
+            report("dropped", who(engine.clientId(), deviceOf(engine.clientId())), "mqtt.qos2", "a QoS 2 PUBLISH arrived; IoT Core does not"
                     + " support QoS 2 and closes the connection: publish with QoS 0 or 1");
         }
     }

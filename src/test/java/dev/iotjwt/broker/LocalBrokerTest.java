@@ -347,6 +347,40 @@ class LocalBrokerTest {
         assertThat(lastEventFor("dev-ec", "refused").detail()).contains("answered CONNACK 1");
     }
 
+    /**
+     * Refusals the TLS tap reports itself (a 3.1 CONNECT, a CONNECT without password, MQTT 5) name a client id that
+     * holds the device's token without the token's signature, and bounded.
+     */
+    @Test
+    void tapRefusalsNeverLogATokenPastedIntoTheClientId() throws Exception {
+        events.clear();
+        String token = es(NOW, NOW + 60, "my-project");
+        String signature = token.substring(token.lastIndexOf('.') + 1);
+        String clientId = PREFIX + "x" + token + "y".repeat(2000);
+        java.io.ByteArrayOutputStream noPassword = new java.io.ByteArrayOutputStream();
+        noPassword.writeBytes(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, 0x02, 0, 0});
+        noPassword.write(clientId.length() >> 8);
+        noPassword.write(clientId.length() & 0xff);
+        noPassword.writeBytes(clientId.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        for (byte[] connect : List.of(RawDevice.connect31Packet(clientId, token),
+                RawDevice.packet(0x10, noPassword.toByteArray()))) {
+            try (RawDevice d = RawDevice.open(trusting(broker), broker.port(), java.time.Duration.ofSeconds(10))) {
+                d.write(connect);
+                assertThat(d.read().header()).isEqualTo(0x20);
+            }
+        }
+        for (int i = 0; i < 250 && events.stream().filter(e -> "refused".equals(e.kind())).count() < 2; i++) {
+            Thread.sleep(20);
+        }
+        List<BrokerListener.Event> refused = events.stream().filter(e -> "refused".equals(e.kind())).toList();
+        assertThat(refused).extracting(BrokerListener.Event::code)
+                .contains("mqtt.protocol-version", "mqtt.no-password");
+        for (BrokerListener.Event e : refused) {
+            assertThat(e.device()).contains("<signature elided>").doesNotContain(signature).hasSizeLessThan(700);
+            assertThat(e.detail()).doesNotContain(signature);
+        }
+    }
+
     @Test
     void aDeviceStaysInsideItsOwnTopics() throws Exception {
         events.clear();
