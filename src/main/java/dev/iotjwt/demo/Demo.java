@@ -74,24 +74,36 @@ public final class Demo {
     }
 
     public Report run(Clock clock, Duration timeout) throws InputException {
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("iotjwt-demo-");
-        } catch (IOException e) {
-            throw new InputException("cannot create a temporary folder for the demo: " + e.getMessage());
-        }
-        // Ctrl-C or SIGTERM: the folder holds the device's private key and the CA key, so it goes then too
+        // Ctrl-C or SIGTERM: the folder holds the device's private key and the CA key, so it goes then too. The hook
+        // is in place before the folder exists, so no signal falls between the two.
+        java.util.concurrent.atomic.AtomicReference<Path> made = new java.util.concurrent.atomic.AtomicReference<>();
         Thread cleanup = new Thread(() -> {
             synchronized (files) {
                 interrupted = true;
-                delete(dir);
+                delete(made.get());
             }
         }, "iotjwt-demo-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
+            Runtime.getRuntime().addShutdownHook(cleanup);
+        } catch (IllegalStateException shuttingDown) {
+            throw new InputException("the demo was interrupted before it began");
+        }
+        try {
+            Path dir;
+            synchronized (files) {
+                requireRunning();
+                try {
+                    dir = Files.createTempDirectory("iotjwt-demo-");
+                } catch (IOException e) {
+                    throw new InputException("cannot create a temporary folder for the demo: " + e.getMessage());
+                }
+                made.set(dir);
+            }
             return run(dir, clock, timeout);
         } finally {
-            delete(dir);
+            synchronized (files) {
+                delete(made.get());
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
             } catch (IllegalStateException shuttingDown) {
@@ -190,13 +202,16 @@ public final class Demo {
     }
 
     private static void delete(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
         try (Stream<Path> walk = Files.walk(dir)) {
             List<Path> all = new ArrayList<>(walk.toList());
             all.sort(Comparator.reverseOrder());
             for (Path p : all) {
                 Files.deleteIfExists(p);
             }
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             // a leftover temporary folder is harmless; the report names it
         }
     }
