@@ -35,12 +35,14 @@ public final class KeyPasswordOptions {
             bytes = KeyLoader.readFile(file);
         } catch (InputException e) {
             String quoted = dev.iotjwt.Messages.quote(file.toString(), 300);
-            if (looksLikePath(file.toString()) || !String.valueOf(e.getMessage()).startsWith(quoted)) {
+            if (looksLikePath(file.toString())) {
                 throw e;
             }
-            throw new InputException(option + " (its value is not shown: it does not look like a file name)"
-                    + e.getMessage().substring(quoted.length()), "give the path of a file that holds the password;"
-                    + " a password itself is never taken as an argument");
+            String why = String.valueOf(e.getMessage()).startsWith(quoted)
+                    ? e.getMessage().substring(quoted.length()) : ": cannot be read";
+            throw new InputException(option + " (its value is not shown: it does not look like a file name)" + why,
+                    "give the path of a file that holds the password; a password itself is never taken as an"
+                            + " argument");
         }
         int n = bytes.length;
         if (n > 0 && bytes[n - 1] == '\n') {
@@ -74,11 +76,17 @@ public final class KeyPasswordOptions {
         return value.toCharArray();
     }
 
-    /** A file name as people type them: a folder part or an extension, no spaces or control characters. */
+    /**
+     * A file name as people type them: a folder part, or an extension password files have ({@code pw.txt},
+     * {@code key.pass}); no spaces or control characters. {@code Winter.2024} is not one: it may be the password.
+     */
     static boolean looksLikePath(String value) {
         return value.length() <= 300 && value.codePoints().allMatch(c -> c > 0x20 && c != 0x7f)
-                && (value.contains("/") || value.contains("\\") || value.matches(".*\\.[A-Za-z0-9]{1,8}"));
+                && (value.contains("/") || value.contains("\\") || PASSWORD_FILE.matcher(value).matches());
     }
+
+    private static final java.util.regex.Pattern PASSWORD_FILE = java.util.regex.Pattern.compile(
+            ".+\\.(?i:txt|pass|passwd|password|pw|pwd|secret|key|pem|conf|cfg|env|dat|bin)");
 
     /** An environment variable's name by convention: upper-case letters, digits and '_', not starting with a digit. */
     static boolean looksLikeVariable(String value) {

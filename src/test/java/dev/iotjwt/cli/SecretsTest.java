@@ -102,12 +102,14 @@ class SecretsTest {
         String secret = "hunter2-secret";
         for (String[] opt : List.of(new String[] {"--key-password-file=" + secret},
                 new String[] {"--key-password-file", secret}, new String[] {"--key-password-env", secret},
-                new String[] {"--key-password-env=" + secret})) {
+                new String[] {"--key-password-env=" + secret}, new String[] {"--key-password-file", "Winter.2024"},
+                new String[] {"--key-password-file", "x".repeat(300) + ".txt"})) {
             List<String> args = new java.util.ArrayList<>(List.of("mint", "--key", enc.toString(), "--project", "p"));
             args.addAll(List.of(opt));
             CliRun r = CliRun.run(args.toArray(String[]::new));
             assertThat(r.exitCode()).as(String.join(" ", opt)).isEqualTo(3);
-            assertThat(r.err()).as(String.join(" ", opt)).doesNotContain(secret).startsWith("iotjwt: --key-password-")
+            assertThat(r.err()).as(String.join(" ", opt)).doesNotContain(opt[opt.length - 1].replaceFirst(".*=", ""))
+                    .startsWith("iotjwt: --key-password-")
                     .contains("is not shown").contains("never taken as an argument");
         }
         CliRun convert = CliRun.run("key", "convert", enc.toString(), "--to", "sec1", "--key-password-file", secret);
