@@ -42,6 +42,9 @@ class ConnectFuzzTest {
     private static final FuzzStats STATS = new FuzzStats("ConnectFuzzTest.connect");
     /** As the broker sets Moquette's netty.mqtt.message_size. */
     private static final int MAX_MESSAGE = 256 * 1024 + 6 * 1024;
+    /** A token whose signature is long enough that quoting it whole would be a leak (its last segment). */
+    private static final java.util.regex.Pattern SIGNED = java.util.regex.Pattern.compile(
+            "ey[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*\\.([A-Za-z0-9_-]{24,})");
     private static final PrivateKey EC_KEY = ecKey();
     private static final Registry REGISTRY = registry();
     private static final DeviceAuthenticator LENIENT = new DeviceAuthenticator(REGISTRY, false);
@@ -105,10 +108,15 @@ class ConnectFuzzTest {
         if (d.reason().length() > 4_000) {
             throw new AssertionError("a reason of " + d.reason().length() + " characters");
         }
-        // a client that put its password into its client id too has it quoted from there (a token in it elided)
+        // a client that put its password into its client id too has it quoted from there, but a token's signature
+        // never shows, wherever the client put the token
         String pw = password == null ? "" : new String(password, StandardCharsets.UTF_8);
         if (pw.length() >= 24 && d.reason().contains(pw) && !clientId.contains(pw)) {
             throw new AssertionError("the reason repeats the password: " + d.reason());
+        }
+        java.util.regex.Matcher jwt = SIGNED.matcher(pw);
+        if (jwt.matches() && d.reason().contains(jwt.group(1)) && !clientId.replace(pw, "").contains(jwt.group(1))) {
+            throw new AssertionError("the reason shows the signature of the token sent: " + d.reason());
         }
     }
 
