@@ -216,6 +216,7 @@ public final class LocalBroker implements AutoCloseable {
             catcher.setAccessible(true);
             if (((java.util.Optional<?>) catcher.get(acceptor)).isEmpty()) {
                 catcher.set(acceptor, java.util.Optional.of(new ConnectDeadline()));
+                deadlineInstalled = true;
                 return;
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -223,8 +224,11 @@ public final class LocalBroker implements AutoCloseable {
         }
         report("error", null, "broker.internal", "cannot put the CONNECT deadline into Moquette's pipeline; a"
                 + " connection without CONNECT is closed after " + connectTimeoutSeconds() + " s of silence or at its"
-                + " first TLS record after that");
+                + " first TLS record after that, and an MQTT 3.1 device is closed without CONNACK 1");
     }
+
+    /** Whether {@link ConnectDeadline} (which also lifts MQTT 3.1's client id limit) is in every pipeline. */
+    private volatile boolean deadlineInstalled;
 
     /**
      * Closes a connection that has not sent its whole CONNECT within the connect timeout of its TCP accept; one
@@ -581,8 +585,9 @@ public final class LocalBroker implements AutoCloseable {
             String id = engine.clientId();
             report("refused", who(id, deviceOf(id)), "mqtt.protocol-version", "the CONNECT is"
                     + " protocol level " + engine.level() + (engine.level() == 3 ? " (MQTT 3.1)" : engine.level() == 5
-                    ? " (MQTT 5)" : "") + "; IoT Core speaks MQTT 3.1.1 (level 4) only and answered CONNACK 1: set the"
-                    + " client to 3.1.1");
+                    ? " (MQTT 5)" : "") + "; IoT Core speaks MQTT 3.1.1 (level 4) only and answered CONNACK 1"
+                    + (deadlineInstalled || engine.level() != 3 ? "" : " (this broker could only close the"
+                    + " connection)") + ": set the client to 3.1.1");
         }
 
         @Override
