@@ -71,6 +71,15 @@ class BenchCommandTest {
             assertThat(refused.exitCode()).isEqualTo(1);
             assertThat(refused.out()).contains("0 of 12 devices connected")
                     .contains("failed: 12 × mqtt.connack.not-authorized");
+            assertThat(refused.err()).doesNotContain("warning");
+
+            // the fleet's keys opened to others: every device's private key is readable, and said so
+            Files.setPosixFilePermissions(fleet.resolve("keys.jsonl"), PosixFilePermissions.fromString("rw-r--r--"));
+            CliRun open = CliRun.run(Map.of("PW", "not-a-token"), "bench", "--keys", fleet.toString(), "--port",
+                    String.valueOf(broker.port()), "--ca", ca, "--duration", "0s", "--password-env", "PW");
+            assertThat(open.err()).contains("keys.jsonl: private key file is open to group or others (mode"
+                    + " 0644)").contains("sign as any device of the fleet").contains("hint: chmod 600");
+            Files.setPosixFilePermissions(fleet.resolve("keys.jsonl"), PosixFilePermissions.fromString("rw-------"));
 
             // failures carry the contract's finding codes, the ones connect gives for the same fault
             Path otherCa = dev.iotjwt.testsupport.net.TestPki.ecRoot("Other Root", Fixtures.NOW)
