@@ -28,6 +28,8 @@ KEY = ["key-inspect", "key-public", "key-convert", "key-export", "key-match", "m
 # keys that key inspect describes (a type IoT Core refuses, an encrypted key without its password) but the commands
 # that use a key refuse
 KEY_USE = [c for c in KEY if c != "key-inspect"]
+# key inspect on those keys: it describes them and exits 0 (a row of its own, as a row holds one exit)
+DESCRIBE = ["key-inspect"]
 KEY_ALL = KEY + ["key-match-other", "check-pub", "cert-inspect", "cert-export"]
 PRIVATE_ONLY = ["mint", "key-match", "check-key"]
 CERT = ["cert-inspect", "cert-export"]
@@ -50,6 +52,10 @@ def put(rel, data, commands, code, contains="-", category="", note=""):
 
 def row(inp, commands, code, contains="-", category="", note=""):
     ROWS.append((inp, ",".join(commands), str(code), contains or "-", category, note))
+
+
+def described(inp, category, note):
+    row(inp, DESCRIBE, 0, "-", category, note + ", described by key inspect")
 
 
 def pem(label, der, width=64):
@@ -192,16 +198,20 @@ def keys():
     put("keys/wrong-type/p256_public_for_convert.pem", fix("p256_public.pem"), ["key-convert"], 3, "-", c,
         "a public key converted to PKCS#8")
     put("keys/wrong-type/ed25519_pkcs8.pem", fix("ed25519_pkcs8.pem"), KEY_USE, 3, "Ed25519", c, "an Ed25519 key")
+    described("keys/wrong-type/ed25519_pkcs8.pem", c, "an Ed25519 key")
     put("keys/wrong-type/p384_sec1.pem", fix("p384_sec1.pem"), ["mint"], 3, "-", c,
         "a P-384 key (ES256 needs P-256)")
     put("keys/wrong-type/secp256k1_sec1.pem", fix("secp256k1_sec1.pem"), KEY_USE, 3, "secp256k1", c,
         "a secp256k1 key")
+    described("keys/wrong-type/secp256k1_sec1.pem", c, "a secp256k1 key")
     put("keys/wrong-type/rsa1024_pkcs1.pem", fix("rsa1024_pkcs1.pem"), ["mint"], 3, "1024", c,
         "RSA 1024 is too weak for RS256")
     put("keys/wrong-type/encrypted_pkcs8_no_password.pem", fix("p256_pkcs8_enc.pem"), KEY_USE, 3, "no password", c,
         "an encrypted key and no password")
+    described("keys/wrong-type/encrypted_pkcs8_no_password.pem", c, "an encrypted key and no password")
     put("keys/wrong-type/legacy_encrypted_no_password.pem", fix("rsa2048_pkcs1_legacy_enc.pem"), KEY_USE, 3,
         "no password", c, "a legacy-encrypted key and no password")
+    described("keys/wrong-type/legacy_encrypted_no_password.pem", c, "a legacy-encrypted key and no password")
     legacy = fix("rsa2048_pkcs1_legacy_enc.pem").decode()
     put("keys/wrong-type/legacy_encrypted_no_dek_info.pem",
         "\n".join(l for l in legacy.splitlines() if not l.startswith("DEK-Info")) + "\n",
@@ -307,6 +317,8 @@ def keys():
     made = openssl_material()
     for rel, (data, commands, code, contains, note) in made.items():
         put(rel, data, commands, code, contains, c, note)
+        if commands is KEY_USE:
+            described(rel, c, note)
 
     c = "wrong encoding"
     text = p256_pem.decode()

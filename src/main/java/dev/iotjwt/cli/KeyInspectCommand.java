@@ -1,10 +1,9 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
-import dev.iotjwt.keys.KeyDescriber;
-import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
 import dev.iotjwt.material.KeyFacts;
+import dev.iotjwt.material.KeyInspector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,28 +45,11 @@ final class KeyInspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException {
-        List<KeyFacts> facts;
-        try {
-            List<KeyMaterial> items = new KeyLoader().read(file, keyPassword.source(context));
-            if (items.stream().anyMatch(m -> m.privateKey() != null)) {
-                SecretWarnings.privateKeyFile(spec.commandLine(), file);
-            }
-            facts = items.stream().map(KeyFacts::of).toList();
-        } catch (InputException e) {
-            // a key IoT Core refuses, or one whose password was not given, is still described; other errors stand
-            if (!"key.unsupported".equals(e.code()) && !"key.encrypted".equals(e.code())) {
-                throw e;
-            }
-            List<KeyDescriber.Description> described = KeyDescriber.describe(KeyLoader.readFile(file),
-                    file.toString());
-            if (described == null) {
-                throw e;
-            }
-            if (described.stream().anyMatch(d -> d.kind() == KeyMaterial.Kind.PRIVATE_KEY)) {
-                SecretWarnings.privateKeyFile(spec.commandLine(), file);
-            }
-            facts = described.stream().map(KeyFacts::of).toList();
+        KeyInspector.Inspection inspection = new KeyInspector().inspect(file, keyPassword.source(context));
+        if (inspection.holdsPrivateKey()) {
+            SecretWarnings.privateKeyFile(spec.commandLine(), file);
         }
+        List<KeyFacts> facts = inspection.items();
         PrintWriter out = spec.commandLine().getOut();
         if (format == ReportFormat.json) {
             out.println(Json.write(new Report(facts)));

@@ -1,8 +1,6 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
-import dev.iotjwt.keys.KeyLoader;
-import dev.iotjwt.keys.KeyMaterial;
 import dev.iotjwt.material.KeyMatcher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,7 +10,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code iotjwt key match}: does this private key belong to that public key or certificate. */
@@ -45,27 +42,9 @@ final class KeyMatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException {
-        List<KeyMaterial> first = new KeyLoader().read(key, keyPassword.source(context));
-        List<KeyMaterial> second = new KeyLoader().read(other, keyPassword.source(context));
-        Path privateFile = key;
-        Path otherFile = other;
-        if (privateKeyOf(first) == null && privateKeyOf(second) != null) {
-            // one private key and one public key or certificate: the order is not in doubt
-            List<KeyMaterial> t = first;
-            first = second;
-            second = t;
-            privateFile = other;
-            otherFile = key;
-        }
-        KeyMaterial priv = privateKeyOf(first);
-        if (priv == null) {
-            throw new InputException(key + ": is " + KeyLoader.article(first.get(0).describe()) + ", not a private"
-                    + " key, and " + other + " holds no private key either", "the order is: iotjwt key match PRIVATE_KEY"
-                    + " PUBLIC_KEY_OR_CERT");
-        }
-        SecretWarnings.privateKeyFile(spec.commandLine(), privateFile);
-        KeyMaterial pub = KeyLoader.publicOf(second, otherFile);
-        KeyMatcher.Match m = new KeyMatcher().match(priv, pub);
+        KeyMatcher.FileMatch result = new KeyMatcher().match(key, other, keyPassword.source(context));
+        SecretWarnings.privateKeyFile(spec.commandLine(), result.privateKeyFile());
+        KeyMatcher.Match m = result.match();
         if (format == ReportFormat.json) {
             spec.commandLine().getOut().println(Json.write(m));
         } else {
@@ -73,9 +52,5 @@ final class KeyMatchCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().flush();
         return m.matches() ? ExitCodes.OK : ExitCodes.PROBLEM;
-    }
-
-    private static KeyMaterial privateKeyOf(List<KeyMaterial> items) {
-        return items.stream().filter(i -> i.kind() == KeyMaterial.Kind.PRIVATE_KEY).findFirst().orElse(null);
     }
 }

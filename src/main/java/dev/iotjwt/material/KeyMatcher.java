@@ -1,14 +1,18 @@
 package dev.iotjwt.material;
 
+import dev.iotjwt.InputException;
 import dev.iotjwt.keys.Fingerprints;
 import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.keys.PasswordSource;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.util.List;
 
 /**
  * Whether a private key belongs to a public key: proven by a signature made with the one and verified with the other
@@ -25,6 +29,47 @@ public final class KeyMatcher {
      */
     public record Match(boolean matches, String privateKey, String other, String privateKeyHash, String otherHash,
                         String detail) {
+    }
+
+    /**
+     * The match of two files.
+     *
+     * @param match          what the signature showed
+     * @param privateKeyFile the file that held the private key (either of the two may): a secret
+     */
+    public record FileMatch(Match match, Path privateKeyFile) {
+    }
+
+    /**
+     * Reads both files and matches the private key of one with the public key or certificate of the other. The files
+     * may come in either order when only one holds a private key; when both do, {@code key}'s is taken.
+     */
+    public FileMatch match(Path key, Path other, PasswordSource passwords) throws InputException {
+        KeyLoader loader = new KeyLoader();
+        List<KeyMaterial> first = loader.read(key, passwords);
+        List<KeyMaterial> second = loader.read(other, passwords);
+        Path privateFile = key;
+        Path otherFile = other;
+        if (privateKeyOf(first) == null && privateKeyOf(second) != null) {
+            // one private key and one public key or certificate: the order is not in doubt
+            List<KeyMaterial> t = first;
+            first = second;
+            second = t;
+            privateFile = other;
+            otherFile = key;
+        }
+        KeyMaterial priv = privateKeyOf(first);
+        if (priv == null) {
+            throw new InputException(key + ": is " + KeyLoader.article(first.get(0).describe()) + ", not a private"
+                    + " key, and " + other + " holds no private key either", "the order is: iotjwt key match PRIVATE_KEY"
+                    + " PUBLIC_KEY_OR_CERT");
+        }
+        KeyMaterial pub = KeyLoader.publicOf(second, otherFile);
+        return new FileMatch(match(priv, pub), privateFile);
+    }
+
+    private static KeyMaterial privateKeyOf(List<KeyMaterial> items) {
+        return items.stream().filter(i -> i.kind() == KeyMaterial.Kind.PRIVATE_KEY).findFirst().orElse(null);
     }
 
     public Match match(KeyMaterial priv, KeyMaterial other) {
