@@ -1,14 +1,22 @@
 """Times whole processes, interleaved, and prints medians and ratios (bench/startup.sh runs it)."""
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 runs = int(sys.argv[1]) if len(sys.argv) > 1 else 15
-rsa = "examples/demo_rsa_private.pem"      # PKCS#1 PEM
-ec = "examples/demo_ec_private.pem"        # SEC1 PEM (with its EC PARAMETERS block)
+# the example keys, kept as a user keeps a private key (owner-only): a clone checks them out readable by all, and
+# iotjwt would then print its warning about them on every run, which is not the start-up being measured
+keys = tempfile.mkdtemp(prefix="iotjwt-startup-")
+rsa = os.path.join(keys, "demo_rsa_private.pem")      # PKCS#1 PEM
+ec = os.path.join(keys, "demo_ec_private.pem")        # SEC1 PEM (with its EC PARAMETERS block)
+for src, dst in (("examples/demo_rsa_private.pem", rsa), ("examples/demo_ec_private.pem", ec)):
+    shutil.copyfile(src, dst)
+    os.chmod(dst, 0o600)
 now = int(time.time())
 token = subprocess.run(["./iotjwt", "mint", "--key", ec, "--project", "bench-project"], check=True,
                        capture_output=True, text=True).stdout.strip()
@@ -49,3 +57,4 @@ print(f"{'command':34} {'median':>8} {'vs PyJWT':>9} {'vs openssl':>11}")
 for name, _ in cases:
     print(f"{name:34} {med[name]*1000:7.0f}ms {med[name]/med['PyJWT RS256 (python3-jwt)']:8.2f}x"
           f" {med[name]/med['openssl pipeline RS256']:10.2f}x")
+shutil.rmtree(keys, ignore_errors=True)
