@@ -23,12 +23,29 @@ import java.util.List;
  *                       (rounded up to whole seconds, at least one)
  */
 public record BrokerSettings(Registry registry, String bind, int port, Path stateDir, List<String> hostnames,
-                             boolean requireSni, boolean strict, Duration skew, Clock clock, Duration connectTimeout) {
+                             boolean requireSni, boolean strict, Duration skew, Clock clock, Duration connectTimeout,
+                             int maxConnecting) {
     /** The CONNECT wait when none is given: as long as Netty's TLS handshake bound. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How many connections may wait for their CONNECT at once when no limit is given: far above a fleet's
+     * reconnect storm at 10 s each, far below what a process's 1,024 default file descriptors hold, and a few MB of
+     * TLS engines.
+     */
+    public static final int MAX_CONNECTING = 512;
 
     public BrokerSettings {
         hostnames = List.copyOf(hostnames);
+        if (maxConnecting < 1) {
+            throw new IllegalArgumentException("maxConnecting must be at least 1");
+        }
+    }
+
+    /** Settings with the default limit of connections waiting for their CONNECT ({@link #MAX_CONNECTING}). */
+    public BrokerSettings(Registry registry, String bind, int port, Path stateDir, List<String> hostnames,
+                          boolean requireSni, boolean strict, Duration skew, Clock clock, Duration connectTimeout) {
+        this(registry, bind, port, stateDir, hostnames, requireSni, strict, skew, clock, connectTimeout,
+                MAX_CONNECTING);
     }
 
     /** Settings with the default CONNECT wait ({@link #CONNECT_TIMEOUT}). */

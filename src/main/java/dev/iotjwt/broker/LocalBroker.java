@@ -236,11 +236,71 @@ public final class LocalBroker implements AutoCloseable {
      */
     @io.netty.channel.ChannelHandler.Sharable
     private final class ConnectDeadline extends io.netty.channel.ChannelInboundHandlerAdapter {
+        /** Connections accepted whose CONNECT has not been read yet, and those refused for their number. */
+        private final java.util.concurrent.atomic.AtomicInteger connecting = new java.util.concurrent.atomic
+                .AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicLong turnedAway = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicLong lastBusyReport = new java.util.concurrent.atomic
+                .AtomicLong(Long.MIN_VALUE);
+        private final io.netty.util.AttributeKey<Boolean> waiting = io.netty.util.AttributeKey.valueOf(
+                "iotjwt.waiting-for-connect");
+
+        /**
+         * At the TCP accept: a connection beyond {@code maxConnecting} still waiting for their CONNECT is closed at
+         * once (said at most once a second), so slow or half-open clients cannot take every socket and TLS engine;
+         * the others get the deadline.
+         */
         @Override
         public void handlerAdded(io.netty.channel.ChannelHandlerContext ctx) {
+            if (connecting.incrementAndGet() > settings.maxConnecting()) {
+                connecting.decrementAndGet();
+                tooMany(ctx);
+                ctx.close();
+                return;
+            }
+            ctx.channel().attr(waiting).set(Boolean.TRUE);
             io.netty.util.concurrent.Future<?> timer = ctx.executor().schedule(() -> expire(ctx),
                     connectTimeoutSeconds(), TimeUnit.SECONDS);
-            ctx.channel().closeFuture().addListener(closed -> timer.cancel(false));
+            ctx.channel().closeFuture().addListener(closed -> {
+                timer.cancel(false);
+                connected(ctx.channel());
+            });
+        }
+
+        /** The TLS tap reads the bytes before this handler gets them: once it has the CONNECT, the slot is free. */
+        @Override
+        public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) throws Exception {
+            if (ctx.channel().hasAttr(waiting)) {
+                io.netty.handler.ssl.SslHandler ssl = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+                if (ssl != null && ssl.engine() instanceof TlsTap.TapEngine tap && tap.connectRead()) {
+                    connected(ctx.channel());
+                }
+            }
+            super.channelRead(ctx, msg);
+        }
+
+        private void connected(io.netty.channel.Channel channel) {
+            if (channel.attr(waiting).getAndSet(null) != null) {
+                connecting.decrementAndGet();
+            }
+        }
+
+        private void tooMany(io.netty.channel.ChannelHandlerContext ctx) {
+            long n = turnedAway.incrementAndGet();
+            long now = System.nanoTime();
+            long last = lastBusyReport.get();
+            if ((last == Long.MIN_VALUE || now - last >= 1_000_000_000L) && lastBusyReport.compareAndSet(last, now)) {
+                turnedAway.addAndGet(-n);
+                java.net.SocketAddress from = ctx.channel().remoteAddress();
+                report("refused", null, "broker.busy", settings.maxConnecting() + " connections are waiting for their"
+                        + " CONNECT (--max-connecting): " + n + " more closed at once, the last from " + from
+                        + "; each waiting one is closed at the " + connectTimeoutSeconds() + " s connect timeout");
+            }
+        }
+
+        /** Waiting for their CONNECT now (tests). */
+        int connecting() {
+            return connecting.get();
         }
 
         /**

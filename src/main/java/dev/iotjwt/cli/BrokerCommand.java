@@ -99,6 +99,12 @@ final class BrokerCommand implements Callable<Integer> {
                     + " included; a slower or silent one is closed (whole seconds; default: ${DEFAULT-VALUE}).")
     Duration connectTimeout;
 
+    @Option(names = "--max-connecting", paramLabel = "N", defaultValue = "512",
+            description = "How many connections may wait for their CONNECT at once; one more is closed at accept"
+                    + " and logged as broker.busy, so slow or half-open clients cannot take every socket (default:"
+                    + " ${DEFAULT-VALUE}).")
+    int maxConnecting;
+
     @Option(names = "--events", paramLabel = "FILE", description = "Append what devices publish to FILE as JSON"
             + " lines instead of printing it.")
     Path eventsFile;
@@ -121,6 +127,9 @@ final class BrokerCommand implements Callable<Integer> {
         }
         if (connectTimeout.compareTo(Duration.ofSeconds(1)) < 0 || connectTimeout.compareTo(Duration.ofHours(1)) > 0) {
             throw new ParameterException(spec.commandLine(), "--connect-timeout must be from 1s to 1h");
+        }
+        if (maxConnecting < 1 || maxConnecting > 1_000_000) {
+            throw new ParameterException(spec.commandLine(), "--max-connecting must be from 1 to 1000000");
         }
         if (stopAfter != null && (stopAfter.isNegative() || stopAfter.isZero())) {
             throw new ParameterException(spec.commandLine(), "--stop-after must be positive");
@@ -145,7 +154,7 @@ final class BrokerCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         BrokerLog log = new BrokerLog(err, spec.commandLine().getOut(), openEvents());
         LocalBroker broker = LocalBroker.start(new BrokerSettings(registry, bind, port, state, names, requireSni,
-                strict, skew, context.clock(), connectTimeout), log);
+                strict, skew, context.clock(), connectTimeout, maxConnecting), log);
         // a reused state folder whose key files were loosened since the broker made them owner-only
         SecretWarnings.privateKeyFile(spec.commandLine(), state.resolve(BrokerPki.CA_KEY),
                 "issue server certificates that every device trusting this CA accepts");
