@@ -298,11 +298,6 @@ public final class LocalBroker implements AutoCloseable {
             }
         }
 
-        /** Waiting for their CONNECT now (tests). */
-        int connecting() {
-            return connecting.get();
-        }
-
         /**
          * Netty's decoder refuses an MQTT 3.1 CONNECT whose client id is longer than 3.1's 23 characters, which every
          * IoT Core client id is, and Moquette then closes without a CONNACK. With the limit lifted the CONNECT
@@ -424,6 +419,11 @@ public final class LocalBroker implements AutoCloseable {
         return name == null ? null : ClientIds.quote(name);
     }
 
+    /** As {@link #who(String, String)}, for a client id no authenticator has judged. */
+    private static String who(String clientId) {
+        return who(clientId, deviceOf(clientId));
+    }
+
     private static String deviceOf(String clientId) {
         ClientIds.Parts parts = clientId == null ? null : ClientIds.parse(clientId);
         return parts == null ? null : parts.device();
@@ -497,9 +497,9 @@ public final class LocalBroker implements AutoCloseable {
                     tap.judged(5);
                     if (tap.willTopic() != null) {
                         // Moquette publishes a Will without asking canWrite: refuse it here, as IoT Core had none
-                        report("refused", who(clientId, deviceOf(clientId)), "mqtt.will",
-                                "the CONNECT carries a Last Will (topic '" + ClientIds.quote(tap.willTopic()) + "'); IoT Core did not"
-                                        + " support Last Will messages: connect without one (CONNACK 5)");
+                        report("refused", who(clientId), "mqtt.will",
+                                "the CONNECT carries a Last Will (topic '" + shown(tap.willTopic()) + "'); IoT Core"
+                                        + " did not support Last Will messages: connect without one (CONNACK 5)");
                         return false;
                     }
                 }
@@ -635,7 +635,7 @@ public final class LocalBroker implements AutoCloseable {
         @Override
         public void refusedUnjudged(TlsTap.TapEngine engine) {
             String id = engine.clientId();
-            report("refused", who(id, deviceOf(id)), "mqtt.no-password", "the CONNECT carries no"
+            report("refused", who(id), "mqtt.no-password", "the CONNECT carries no"
                     + " user name and password; IoT Core needs the JWT as the MQTT password (with any user name,"
                     + " e.g. 'unused') (CONNACK 5)");
         }
@@ -643,7 +643,7 @@ public final class LocalBroker implements AutoCloseable {
         @Override
         public void otherProtocol(TlsTap.TapEngine engine) {
             String id = engine.clientId();
-            report("refused", who(id, deviceOf(id)), "mqtt.protocol-version", "the CONNECT is"
+            report("refused", who(id), "mqtt.protocol-version", "the CONNECT is"
                     + " protocol level " + engine.level() + (engine.level() == 3 ? " (MQTT 3.1)" : engine.level() == 5
                     ? " (MQTT 5)" : "") + "; IoT Core speaks MQTT 3.1.1 (level 4) only and answered CONNACK 1"
                     + (deadlineInstalled || engine.level() != 3 ? "" : " (this broker could only close the"
@@ -653,7 +653,7 @@ public final class LocalBroker implements AutoCloseable {
         @Override
         public void connectTimedOut(TlsTap.TapEngine engine) {
             String id = engine.clientId();
-            report("dropped", who(id, deviceOf(id)), "mqtt.connect-timeout", "the connection from "
+            report("dropped", who(id), "mqtt.connect-timeout", "the connection from "
                     + engine.getPeerHost() + ":" + engine.getPeerPort() + " sent no complete CONNECT within "
                     + connectTimeoutSeconds() + " s (open " + engine.openMillis() + " ms) and is closed: a device"
                     + " sends its CONNECT right after the TLS handshake");
@@ -661,8 +661,8 @@ public final class LocalBroker implements AutoCloseable {
 
         @Override
         public void qos2Refused(TlsTap.TapEngine engine) {
-            report("dropped", who(engine.clientId(), deviceOf(engine.clientId())), "mqtt.qos2", "a QoS 2 PUBLISH arrived; IoT Core does not"
-                    + " support QoS 2 and closes the connection: publish with QoS 0 or 1");
+            report("dropped", who(engine.clientId()), "mqtt.qos2", "a QoS 2 PUBLISH arrived; IoT Core does"
+                    + " not support QoS 2 and closes the connection: publish with QoS 0 or 1");
         }
     }
 

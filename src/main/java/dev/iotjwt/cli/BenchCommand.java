@@ -126,7 +126,8 @@ final class BenchCommand implements Callable<Integer> {
             System.setProperty("jdk.tls.namedGroups", "secp256r1,x25519,secp384r1");
         }
         LoadBench.Fleet fleet = LoadBench.load(keys);
-        SecretWarnings.privateKeyFile(spec.commandLine(), keys.resolve("keys.jsonl"), "sign as any device of the fleet");
+        SecretWarnings.privateKeyFile(spec.commandLine(), keys.resolve("keys.jsonl"),
+                "sign as any device of the fleet");
         List<Path> roots = ca.isEmpty() ? List.of(Profile.localStateDir(context.env()).resolve("ca.pem")) : ca;
         CaBundle bundle = CaBundle.fromFiles(roots, context.clock().instant());
         if (bundle.certificates().isEmpty()) {

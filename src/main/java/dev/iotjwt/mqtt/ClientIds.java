@@ -49,8 +49,9 @@ public final class ClientIds {
         }
         for (String[] id : new String[][] {{"registry", p.registry()}, {"device", p.device()}}) {
             if (!ID.matcher(id[1]).matches() || id[1].startsWith("goog")) {
-                out.add(Finding.warning("clientid.malformed", "the " + id[0] + " id '" + quote(id[1]) + "' breaks IoT Core's"
-                        + " rule: a letter, then 2-254 of letters, digits and - . _ + ~ %, not starting with 'goog'",
+                out.add(Finding.warning("clientid.malformed", "the " + id[0] + " id '" + quote(id[1])
+                        + "' breaks IoT Core's rule: a letter, then 2-254 of letters, digits and - . _ + ~ %, not"
+                        + " starting with 'goog'",
                         "use the " + id[0] + " id exactly as registered"));
             }
         }
