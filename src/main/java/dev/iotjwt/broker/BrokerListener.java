@@ -5,7 +5,8 @@ import java.time.Instant;
 /** What the broker reports while it runs: one call per event, from Netty's threads. */
 public interface BrokerListener {
     /**
-     * A connection event: {@code accepted}, {@code refused}, {@code dropped}, {@code denied}, {@code disconnected}.
+     * A connection event: {@code accepted}, {@code refused}, {@code dropped}, {@code denied}, {@code disconnected},
+     * {@code failed} (the TLS handshake failed).
      *
      * @param time   when
      * @param kind   one of the kinds above
@@ -28,4 +29,11 @@ public interface BrokerListener {
     void event(Event event);
 
     void message(Message message);
+
+    /**
+     * The device's side of one connection attempt, from TCP accept to close (steps tcp, tls, mqtt, session), once
+     * the connection has closed.
+     */
+    default void report(dev.iotjwt.diagnose.Diagnosis report) {
+    }
 }

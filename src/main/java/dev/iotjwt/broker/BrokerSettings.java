@@ -1,5 +1,7 @@
 package dev.iotjwt.broker;
 
+import dev.iotjwt.broker.tls.TlsProfile;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,10 +23,13 @@ import java.util.List;
  * @param connectTimeout how long a connection may take from TCP accept to a complete CONNECT, TLS handshake
  *                       included; one without a complete CONNECT by then is closed, however it trickles bytes
  *                       (rounded up to whole seconds, at least one)
+ * @param maxConnecting  how many connections may wait for their CONNECT at once
+ * @param tlsProfile     which front end's TLS the bridge accepts
+ * @param nativeTls      BoringSSL where its native library loads (false: the JDK's TLS engine)
  */
 public record BrokerSettings(Registry registry, String bind, int port, Path stateDir, List<String> hostnames,
                              boolean requireSni, boolean strict, Duration skew, Clock clock, Duration connectTimeout,
-                             int maxConnecting) {
+                             int maxConnecting, TlsProfile tlsProfile, boolean nativeTls) {
     /** The CONNECT wait when none is given: as long as Netty's TLS handshake bound. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /**
@@ -39,6 +44,21 @@ public record BrokerSettings(Registry registry, String bind, int port, Path stat
         if (maxConnecting < 1) {
             throw new IllegalArgumentException("maxConnecting must be at least 1");
         }
+        java.util.Objects.requireNonNull(tlsProfile, "tlsProfile");
+    }
+
+    /** Settings with the bridge's own TLS choice, native where it loads. */
+    public BrokerSettings(Registry registry, String bind, int port, Path stateDir, List<String> hostnames,
+                          boolean requireSni, boolean strict, Duration skew, Clock clock, Duration connectTimeout,
+                          int maxConnecting) {
+        this(registry, bind, port, stateDir, hostnames, requireSni, strict, skew, clock, connectTimeout,
+                maxConnecting, TlsProfile.DEFAULT, true);
+    }
+
+    /** These settings with another TLS profile and provider. */
+    public BrokerSettings withTls(TlsProfile profile, boolean nativeProvider) {
+        return new BrokerSettings(registry, bind, port, stateDir, hostnames, requireSni, strict, skew, clock,
+                connectTimeout, maxConnecting, profile, nativeProvider);
     }
 
     /** Settings with the default limit of connections waiting for their CONNECT ({@link #MAX_CONNECTING}). */

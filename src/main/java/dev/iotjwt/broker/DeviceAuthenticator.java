@@ -42,10 +42,20 @@ public final class DeviceAuthenticator {
      * @param code      the finding code of the refusal, or null
      * @param reason    one line saying why
      * @param expiresAt when the connection must be dropped (exp + skew), for accepted devices
+     * @param findings  every finding about the token, as {@code check} gives them (empty when no token was judged)
      */
-    public record Decision(boolean accepted, String device, String code, String reason, Instant expiresAt) {
+    public record Decision(boolean accepted, String device, String code, String reason, Instant expiresAt,
+                           List<Finding> findings) {
+        public Decision {
+            findings = List.copyOf(findings);
+        }
+
         static Decision refuse(String device, String code, String reason) {
-            return new Decision(false, device, code, reason, null);
+            return new Decision(false, device, code, reason, null, List.of());
+        }
+
+        Decision withFindings(List<Finding> all) {
+            return new Decision(accepted, device, code, reason, expiresAt, all);
         }
     }
 
@@ -122,22 +132,23 @@ public final class DeviceAuthenticator {
                 if (KEY_CODES.contains(f.code())) {
                     Decision expired = expiredCredential(device, token, now);
                     if (expired != null) {
-                        return expired;
+                        return expired.withFindings(report.findings());
                     }
                 }
-                return Decision.refuse(device.id(), f.code(), f.message());
+                return Decision.refuse(device.id(), f.code(), f.message()).withFindings(report.findings());
             }
         }
         if (report.signature() == null || !report.signature().verified()) {
             Decision expired = expiredCredential(device, token, now);
-            return expired != null ? expired : Decision.refuse(device.id(), "jwt.signature.invalid", "the signature"
-                    + " does not verify with the device's credentials");
+            return (expired != null ? expired : Decision.refuse(device.id(), "jwt.signature.invalid", "the signature"
+                    + " does not verify with the device's credentials")).withFindings(report.findings());
         }
         if (report.times() == null || report.times().exp() == null) {
-            return Decision.refuse(device.id(), "jwt.claim.missing", "the claims have no usable exp");
+            return Decision.refuse(device.id(), "jwt.claim.missing", "the claims have no usable exp")
+                    .withFindings(report.findings());
         }
         // exp as the checker read it: a string ("1700000000") or a fraction Google tolerated is no JSON long
         Instant expiresAt = Instant.ofEpochSecond(report.times().exp().epoch()).plus(skew);
-        return new Decision(true, device.id(), null, "accepted", expiresAt);
+        return new Decision(true, device.id(), null, "accepted", expiresAt, report.findings());
     }
 }

@@ -240,8 +240,8 @@ class TopicEscapeTest {
         assertThat(failures).as("subscriptions not answered as expected").isEmpty();
         assertThat(a.alive()).isTrue();
         // what a leaked subscription would carry: the other devices' configs, and what the bystander publishes
-        broker.setConfig("dev-v", "secret-config-v".getBytes(StandardCharsets.UTF_8));
-        broker.setConfig("dev-b", "secret-config-b".getBytes(StandardCharsets.UTF_8));
+        broker.updateConfig("dev-v", "secret-config-v".getBytes(StandardCharsets.UTF_8));
+        broker.updateConfig("dev-b", "secret-config-b".getBytes(StandardCharsets.UTF_8));
         try (RawDevice b = device("dev-b")) {
             assertThat(b.publish1("/devices/dev-b/events", "bystander".getBytes(StandardCharsets.UTF_8))).isEqualTo(4);
             assertThat(b.publish1("/devices/dev-b/state", "bystander".getBytes(StandardCharsets.UTF_8))).isEqualTo(4);

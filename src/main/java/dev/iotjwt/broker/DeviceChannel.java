@@ -1,0 +1,345 @@
+package dev.iotjwt.broker;
+
+import dev.iotjwt.broker.policy.Action;
+import dev.iotjwt.broker.policy.DevicePolicy;
+import dev.iotjwt.broker.policy.Packet;
+import dev.iotjwt.broker.policy.Session;
+import dev.iotjwt.broker.tls.DeviceTlsReport;
+import dev.iotjwt.broker.tls.HandshakeObservation;
+import dev.iotjwt.broker.tls.TlsStage;
+import dev.iotjwt.diagnose.Finding;
+import dev.iotjwt.diagnose.StepResult;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One device connection: turns each decoded packet and timer into a call of the {@link DevicePolicy}, applies the
+ * decision (replies, deliveries, closes, log lines), and writes the device's report when the connection ends. All
+ * its methods run on the connection's event loop.
+ */
+final class DeviceChannel extends ChannelInboundHandlerAdapter {
+    /** How long a refused device's further bytes are read and discarded before the close. */
+    static final Duration DRAIN = Duration.ofSeconds(2);
+
+    private final Bridge bridge;
+    private final ConnectionReport report;
+    private ChannelHandlerContext ctx;
+    private InetSocketAddress remote;
+    private Session session = Session.fresh(null);
+    private boolean tlsDone;
+    private boolean waiting;
+    private boolean inRead;
+    private boolean wrote;
+    private boolean draining;
+    private boolean closing;
+    private ScheduledFuture<?> connectDeadline;
+    private ScheduledFuture<?> expiry;
+
+    DeviceChannel(Bridge bridge) {
+        this.bridge = bridge;
+        this.report = new ConnectionReport(bridge.clock().instant());
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        Channel ch = ctx.channel();
+        remote = (InetSocketAddress) ch.remoteAddress();
+        report.accepted(remote, (InetSocketAddress) ch.localAddress());
+        DeviceChannel displaced = bridge.waitingRoom().admit(remote.getAddress(), this);
+        waiting = true;
+        if (displaced != null) {
+            bridge.busy(remote);
+            displaced.ctx.executor().execute(displaced::evict);
+        }
+        connectDeadline = ctx.executor().schedule(this::connectDeadline, bridge.settings().connectTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
+        super.channelActive(ctx);
+    }
+
+    private void leaveWaitingRoom() {
+        if (waiting) {
+            waiting = false;
+            bridge.waitingRoom().leave(remote.getAddress(), this);
+        }
+    }
+
+    /** The room was full and this, the oldest waiting connection of the busiest address, gives its place up. */
+    private void evict() {
+        waiting = false;
+        if (session.phase() != Session.Phase.AWAITING_CONNECT || closing) {
+            return;
+        }
+        report.finding(tlsDone ? "mqtt" : "tls", Finding.error("broker.busy", "the bridge had "
+                + bridge.settings().maxConnecting() + " connections waiting for their CONNECT (--max-connecting) and"
+                + " closed this one, the oldest waiting one of the address holding the most", "send CONNECT at once"
+                + " after the TLS handshake; on the bridge, raise --max-connecting"));
+        closeNow();
+    }
+
+    private void connectDeadline() {
+        if (closing || session.phase() != Session.Phase.AWAITING_CONNECT) {
+            return;
+        }
+        if (!tlsDone) {
+            TlsStage.markTimedOut(ctx.channel());
+            closeNow();
+            return;
+        }
+        apply(bridge.policy().onTimer(session, DevicePolicy.Timer.CONNECT_DEADLINE, bridge.clock().instant(),
+                bridge.settings().connectTimeout(), address()));
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof HandshakeObservation o) {
+            tlsDone = true;
+            StepResult tls = DeviceTlsReport.step(o, bridge.tls().server());
+            report.tls(tls, o.hello() == null ? null : o.hello().sni());
+            if (!o.ok()) {
+                Finding f = tls.findings().stream().filter(Finding::isError).findFirst().orElse(null);
+                if (f != null) {
+                    bridge.event("failed", address(), f.code(), f.message() + (f.hint() == null ? "" : "; fix: "
+                            + f.hint()));
+                }
+                closeNow();
+            } else {
+                session = Session.fresh(o.hello() == null ? null : o.hello().sni());
+            }
+            return;
+        }
+        if (evt instanceof IdleStateEvent) {
+            apply(bridge.policy().onTimer(session, DevicePolicy.Timer.KEEPALIVE, bridge.clock().instant(),
+                    bridge.settings().connectTimeout(), address()));
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof MqttMessage m) || draining || closing) {
+            if (draining && !(msg instanceof MqttMessage)) {
+                report.drained();
+            }
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        Packet p;
+        try {
+            p = MqttPackets.of(m);
+        } finally {
+            ReferenceCountUtil.release(m);
+        }
+        inRead = true;
+        try {
+            apply(bridge.policy().onPacket(session, p, bridge.clock().instant()));
+        } finally {
+            inRead = false;
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (wrote) {
+            wrote = false;
+            ctx.flush();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // TLS failures arrive as the handshake observation; a reset or a broken pipe ends the connection
+        if (tlsDone && !closing && !draining) {
+            report.ended(cause instanceof IOException ? "the connection failed: " + dev.iotjwt.Messages.cause(cause)
+                    : "error: " + dev.iotjwt.Messages.cause(cause));
+        }
+        closeNow();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        leaveWaitingRoom();
+        cancel(connectDeadline);
+        cancel(expiry);
+        if (session.device() != null) {
+            bridge.store().disconnect(session.device(), this);
+        }
+        if (!closing && !draining) {
+            apply(bridge.policy().onClosed(session));
+        }
+        bridge.finished(report.diagnosis(session));
+        super.channelInactive(ctx);
+    }
+
+    /** Applies one decision of the policy, in order. */
+    private void apply(DevicePolicy.Decision d) {
+        session = d.session();
+        Instant now = bridge.clock().instant();
+        for (Action a : d.actions()) {
+            if (a instanceof Action.Send s) {
+                ctx.write(MqttPackets.of(s.packet()));
+                wrote = true;
+            } else if (a instanceof Action.Fact f) {
+                report.fact(f.step(), f.key(), f.value());
+            } else if (a instanceof Action.Event e) {
+                if (e.finding() != null) {
+                    report.finding(e.step(), e.finding());
+                } else if (e.kind().equals("disconnected")) {
+                    report.ended(e.detail());
+                }
+                bridge.event(e.kind(), e.who(), e.finding() == null ? null : e.finding().code(), e.detail());
+            } else if (a instanceof Action.Accept acc) {
+                accept(acc, now);
+            } else if (a instanceof Action.Received r) {
+                received(r, now);
+            } else if (a instanceof Action.ConfigAcked c) {
+                bridge.store().configAcked(c.device(), now);
+            } else if (a instanceof Action.Close c) {
+                if (c.drain()) {
+                    drainAndClose();
+                } else {
+                    closeNow();
+                }
+                return;
+            }
+        }
+        if (wrote && !inRead) {
+            wrote = false;
+            ctx.flush();
+        }
+    }
+
+    private void accept(Action.Accept a, Instant now) {
+        leaveWaitingRoom();
+        cancel(connectDeadline);
+        report.device(a.device());
+        DeviceChannel older = bridge.store().connect(a.device(), this);
+        if (older != null) {
+            older.ctx.executor().execute(older::takenOver);
+        }
+        long delay = Math.max(0, Duration.between(now, a.closeAt()).toMillis());
+        expiry = ctx.executor().schedule(() -> apply(bridge.policy().onTimer(session,
+                DevicePolicy.Timer.TOKEN_EXPIRED, bridge.clock().instant(), bridge.settings().connectTimeout(),
+                address())), delay, TimeUnit.MILLISECONDS);
+        ctx.pipeline().addBefore(ctx.name(), "keepalive", new IdleStateHandler(a.idleLimit().toMillis(), 0, 0,
+                TimeUnit.MILLISECONDS));
+    }
+
+    private void takenOver() {
+        if (!closing && !draining) {
+            apply(bridge.policy().onTakeover(session));
+        }
+    }
+
+    private void received(Action.Received r, Instant now) {
+        report.published(r.state(), r.payload().length);
+        if (r.state()) {
+            bridge.store().state(r.device(), now, r.payload());
+        }
+        String text = utf8(r.payload());
+        bridge.message(new BrokerListener.Message(now, r.device(), r.topic(), r.qos(), text,
+                text == null ? Base64.getEncoder().encodeToString(r.payload()) : null));
+    }
+
+    /** A command from the bridge's caller; true when it reached the device's socket. Runs on the event loop. */
+    boolean command(String subfolder, byte[] payload) {
+        DevicePolicy.Decision d = bridge.policy().onCommand(session, subfolder, payload);
+        if (d.actions().isEmpty()) {
+            return false;
+        }
+        apply(d);
+        return true;
+    }
+
+    /** The device's config changed. Runs on the event loop. */
+    void config(dev.iotjwt.broker.policy.BridgeView.DeviceConfig config) {
+        apply(bridge.policy().onConfig(session, config));
+    }
+
+    Channel channel() {
+        return ctx.channel();
+    }
+
+    /**
+     * After a refusal: flush it, send TLS close_notify and a TCP FIN, and read and discard what the device still
+     * sends for a short bounded time, so a device with packets already on the wire reads its CONNACK rather than a
+     * reset.
+     */
+    private void drainAndClose() {
+        draining = true;
+        Channel ch = ctx.channel();
+        ctx.flush();
+        wrote = false;
+        SslHandler ssl = ch.pipeline().get(SslHandler.class);
+        Runnable fin = () -> {
+            if (ch instanceof DuplexChannel duplex && ch.isActive()) {
+                duplex.shutdownOutput();
+            }
+        };
+        if (ssl != null) {
+            ssl.closeOutbound().addListener(f -> fin.run());
+        } else {
+            fin.run();
+        }
+        ctx.executor().schedule(() -> {
+            ch.close();
+        }, DRAIN.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void closeNow() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        if (wrote) {
+            wrote = false;
+            ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> ctx.channel().close());
+        } else {
+            ctx.channel().close();
+        }
+    }
+
+    private String address() {
+        return remote == null ? "-" : remote.getAddress().getHostAddress() + ":" + remote.getPort();
+    }
+
+    private static void cancel(ScheduledFuture<?> f) {
+        if (f != null) {
+            f.cancel(false);
+        }
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+}
