@@ -97,7 +97,8 @@ public final class LocalBroker implements AutoCloseable {
             return t;
         }, io);
         Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        Duration handshake = settings.connectTimeout();
+        // the connection's own deadline (from TCP accept to CONNECT) closes a stalled handshake first and names it
+        Duration handshake = settings.connectTimeout().plusSeconds(1);
         ServerBootstrap b = new ServerBootstrap().group(group).channel(type)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)

@@ -110,7 +110,7 @@ class ConnectingLimitTest {
                 assertThat(connack.header()).isEqualTo(0x20);
                 assertThat(connack.body()).containsExactly(0x00, 0x00);
             }
-            // LIMIT + 1 silent clients: whichever the broker accepts last is closed at once, the others at 3 s
+            // LIMIT + 1 silent clients: the oldest makes room for the last at once, the others are closed at 3 s
             List<Long> closed = silentConnections(LIMIT + 1);
             assertThat(closed.stream().filter(ms -> ms < 1_500).count()).as("closed at once: " + closed + "; events: " + LISTENER.events).isEqualTo(1);
             assertThat(closed.stream().filter(ms -> ms >= 2_500 && ms < 8_000).count())
@@ -120,7 +120,8 @@ class ConnectingLimitTest {
             }
             assertThat(LISTENER.events).filteredOn(e -> "broker.busy".equals(e.code())).first()
                     .satisfies(e -> assertThat(e.detail()).contains(LIMIT + " connections are waiting for their"
-                            + " CONNECT (--max-connecting): 1 more closed at once"));
+                            + " CONNECT (--max-connecting): 1 of them closed to make room, each the oldest waiting one of the"
+                            + " address holding the most places"));
             // the waiting ones are gone: their slots are free, and one more device connects
             RawDevice late = RawDevice.open(tls, broker.port(), Duration.ofSeconds(10));
             devices.add(late);

@@ -23,6 +23,7 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A connected device tries every topic string that could reach outside its own topics (other devices' ids, wildcards,
@@ -71,8 +72,15 @@ class TopicEscapeTest {
             "/devices/dev-a/events", "/devices/dev-a/state", "/devices/dev-a/events/sub",
             "/devices/dev-a/events/../../dev-v/state", "/devices/dev-a/events/../../dev-v/commands/x",
             "/devices/dev-a/events/../../dev-v/config", "/devices/dev-a/events/..%2F..%2Fdev-v%2Fconfig",
-            "/devices/dev-a/events/", "/devices/dev-a/events//", "/devices/dev-a/events/\u0000",
+            "/devices/dev-a/events/", "/devices/dev-a/events//",
             "/devices/dev-a/events/\n2026-11-25T10:00:00Z accepted dev-v", "/devices/dev-a/events/" + LONG);
+
+    /**
+     * Topics with U+0000, which MQTT 3.1.1 forbids in any string (§1.5.3, MQTT-1.5.3-2: the receiver may close the
+     * connection): the bridge closes it, as a malformed packet.
+     */
+    static final List<String> NUL_TOPICS = List.of("/devices/dev-a/events/\u0000", "/devices/dev-a/config\u0000",
+            "\u0000/devices/dev-a/config", "/devices/dev-a\u0000/config");
 
     /** Filters a device may not subscribe to: SUBACK 0x80, the connection stays. */
     static final List<String> HOSTILE_SUBSCRIBE = List.of(
@@ -86,7 +94,6 @@ class TopicEscapeTest {
             "/devices/dev-a/config/../../dev-v/config", "/devices/dev-a%2F..%2Fdev-v/config", "/devices/dev-a%2Fconfig",
             "/DEVICES/dev-a/config", "/devices/DEV-A/config", "/devices/dev-a/CONFIG", "/devices/DEV-V/config",
             "devices/dev-a/config", "/devices/dev-a/config/", "//devices/dev-a/config", "/devices//dev-a/config",
-            "/devices/dev-a/config\u0000", "\u0000/devices/dev-a/config", "/devices/dev-a\u0000/config",
             "/devices/dev-a/config\n", "$share/g//devices/dev-v/config", "$share/g/#", "$queue//devices/dev-v/config",
             "/devices/dev-v/config/" + LONG, "", "/devices/dev-a/commands/x", "/devices/dev-a/commands/x/#",
             "/devices/dev-a/commands/../../dev-v/config", "/devices/dev-a/commands/../../../devices/dev-v/commands/#",
@@ -211,6 +218,27 @@ class TopicEscapeTest {
         for (RawDevice w : watchers) {
             w.close();
         }
+    }
+
+    @Test
+    void topicsWithNulCloseTheConnectionAsMalformed() throws Exception {
+        for (int i = 0; i < NUL_TOPICS.size(); i++) {
+            String topic = NUL_TOPICS.get(i);
+            try (RawDevice a = device("dev-a")) {
+                if (i == 0) {
+                    assertThatThrownBy(() -> a.publish1(topic, "nul".getBytes(StandardCharsets.UTF_8)))
+                            .as(show(topic)).isInstanceOf(IOException.class);
+                } else {
+                    assertThatThrownBy(() -> a.subscribe(topic)).as(show(topic)).isInstanceOf(IOException.class);
+                }
+            }
+        }
+        for (int i = 0; i < 100 && events.stream().filter(e -> "mqtt.malformed".equals(e.code())).count()
+                < NUL_TOPICS.size(); i++) {
+            Thread.sleep(20);
+        }
+        assertThat(events).filteredOn(e -> "mqtt.malformed".equals(e.code())).hasSize(NUL_TOPICS.size());
+        assertThat(messages).noneMatch(m -> "nul".equals(m.payload()));
     }
 
     @Test
