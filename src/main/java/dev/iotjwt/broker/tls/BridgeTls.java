@@ -71,6 +71,38 @@ public final class BridgeTls {
     public static BridgeTls create(List<X509Certificate> chain, PrivateKey key, X509Certificate placeholderCert,
                                    PrivateKey placeholderKey, List<String> serverNames, boolean requireSni,
                                    TlsProfile profile, boolean preferNative, Path caFile) throws SSLException {
+        return create(chain, key, placeholderCert, placeholderKey, serverNames, requireSni, Offer.of(profile),
+                preferNative, caFile);
+    }
+
+    /**
+     * What the bridge offers: a {@link TlsProfile}'s lists, or explicit ones.
+     *
+     * @param protocols   JSSE protocol names; empty: TLS 1.3 and 1.2
+     * @param tls13Suites TLS 1.3 suites by IANA name; with tls12Suites empty: the provider's defaults
+     * @param tls12Suites TLS 1.2 suites by IANA name
+     * @param groups      groups by IANA name (or P-256, X25519 …); empty: the provider's defaults
+     */
+    public record Offer(List<String> protocols, List<String> tls13Suites, List<String> tls12Suites,
+                        List<String> groups) {
+        public Offer {
+            protocols = List.copyOf(protocols);
+            tls13Suites = List.copyOf(tls13Suites);
+            tls12Suites = List.copyOf(tls12Suites);
+            groups = List.copyOf(groups);
+        }
+
+        /** A profile's lists. */
+        public static Offer of(TlsProfile profile) {
+            return new Offer(profile.protocols(), profile.tls13Suites(), profile.tls12Suites(), profile.groups());
+        }
+    }
+
+    /** As {@link #create(List, PrivateKey, X509Certificate, PrivateKey, List, boolean, TlsProfile, boolean, Path)}
+     * with explicit lists. */
+    public static BridgeTls create(List<X509Certificate> chain, PrivateKey key, X509Certificate placeholderCert,
+                                   PrivateKey placeholderKey, List<String> serverNames, boolean requireSni,
+                                   Offer profile, boolean preferNative, Path caFile) throws SSLException {
         if (chain.isEmpty()) {
             throw new SSLException("bridge tls: empty certificate chain");
         }
