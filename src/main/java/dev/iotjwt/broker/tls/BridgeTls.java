@@ -123,6 +123,10 @@ public final class BridgeTls {
 
         List<String> names = serverNames.isEmpty() ? Certificates.sans(chain.get(0)) : serverNames;
         List<String> acceptedSuites = main.cipherSuites().stream().map(TlsNames::ianaSuite).distinct().toList();
+        if (acceptedSuites.stream().noneMatch(TlsNames::isTls13Suite)) {
+            // suites given without a TLS 1.3 one: the context takes no TLS 1.3 handshake
+            protocols = protocols.stream().filter(p -> !p.equals("TLSv1.3")).toList();
+        }
         List<String> acceptedGroups;
         boolean enforced;
         if (provider == SslProvider.OPENSSL) {
