@@ -55,9 +55,12 @@ public record HandshakeObservation(FirstBytes firstBytes, String firstBytesSampl
      * @param alert  for a plaintext 2-byte alert record, its description (48 unknown_ca …); -1 otherwise
      */
     public record RecordSeen(int type, int length, int alert) {
-        /** A TLS 1.3 alert after the handshake keys: an application_data record of 2 + 1 + 16 bytes. */
+        /**
+         * A TLS 1.3 alert under the handshake keys: an application_data record of 2 + 1 + 16 bytes (19), or a
+         * padded one (the JDK's client sends 35), shorter than the smallest Finished (4 + 32 + 1 + 16 = 53).
+         */
         public boolean looksLikeEncryptedAlert() {
-            return type == 23 && length == 19;
+            return type == 23 && length >= 19 && length < 53;
         }
     }
 
@@ -71,7 +74,10 @@ public record HandshakeObservation(FirstBytes firstBytes, String firstBytesSampl
         return -1;
     }
 
-    /** The device sent what looks like an encrypted TLS 1.3 alert before any other encrypted record. */
+    /**
+     * The device's first encrypted record looks like a TLS 1.3 alert (too short for a Finished): measured, the JDK's
+     * client rejects the certificate with a 35-byte one, which both engines decrypt and name anyway.
+     */
     public boolean deviceSentEncryptedAlert() {
         for (RecordSeen r : recordsAfterHello) {
             if (r.type() == 23) {
