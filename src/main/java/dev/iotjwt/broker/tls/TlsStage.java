@@ -72,6 +72,8 @@ public final class TlsStage extends SslClientHelloHandler<TlsStage.Choice> {
     private long startNanos;
     private ScheduledFuture<?> deadline;
     private byte[] sample = new byte[0];
+    private ClientHello hello;
+    private Throwable parseFailure;
     private boolean decided;
     private boolean fired;
 
@@ -157,9 +159,6 @@ public final class TlsStage extends SslClientHelloHandler<TlsStage.Choice> {
             return ctx.executor().newFailedFuture(e);
         }
     }
-
-    private ClientHello hello;
-    private Throwable parseFailure;
 
     @Override
     protected void onLookupComplete(ChannelHandlerContext ctx, Future<Choice> future) {
