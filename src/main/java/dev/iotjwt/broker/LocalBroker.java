@@ -147,7 +147,7 @@ public final class LocalBroker implements AutoCloseable {
 
     /** Which TLS implementation serves devices: "BoringSSL" or "JDK". */
     public String tlsProvider() {
-        return bridge.tls().provider();
+        return bridge.tls().server().provider();
     }
 
     /** How many devices are connected now. */
