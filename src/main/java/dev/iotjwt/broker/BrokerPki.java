@@ -51,28 +51,91 @@ public record BrokerPki(Path caFile, X509Certificate ca, List<X509Certificate> s
     public static final String CA_KEY = "ca-key.pem";
     static final String SERVER_CERT = "server.pem";
     public static final String SERVER_KEY = "server-key.pem";
+    static final String SERVER_RSA_CERT = "server-rsa.pem";
+    public static final String SERVER_RSA_KEY = "server-rsa-key.pem";
+
+    /** Whether a file of the state folder is there: a symbolic link counts, so that it is refused, not written through. */
+    private static boolean present(Path file) {
+        return Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** The file itself, refused when it is a symbolic link or not a regular file. */
+    private static Path regular(Path file) throws InputException {
+        if (Files.isSymbolicLink(file)) {
+            throw new InputException(null, file + ": is a symbolic link; the broker never reads or writes its"
+                    + " certificates and keys through a link (someone may have planted it)", "delete the link, or"
+                    + " give --state-dir a folder of your own", null);
+        }
+        if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new InputException(null, file + ": is not a regular file", "delete it, or give --state-dir another"
+                    + " folder", null);
+        }
+        return file;
+    }
+
+    /**
+     * Refuses a state folder that another user owns or that others may write to: whoever can write there can plant
+     * a certificate, a key or a link the broker would then use.
+     */
+    static void requireSafeFolder(Path dir) throws InputException, IOException {
+        java.nio.file.attribute.PosixFileAttributes a;
+        try {
+            a = Files.readAttributes(dir, java.nio.file.attribute.PosixFileAttributes.class);
+        } catch (UnsupportedOperationException e) {
+            return; // no POSIX owners and modes on this file system
+        }
+        String me = System.getProperty("user.name");
+        if (me != null && !a.owner().getName().equals(me)) {
+            throw new InputException(null, dir + ": the broker's state folder belongs to " + a.owner().getName()
+                    + ", not to " + me + "; its CA key and certificates must be yours alone", "give --state-dir a"
+                    + " folder of your own", null);
+        }
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> p = a.permissions();
+        if (p.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
+                || p.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
+            throw new InputException(null, dir + ": the broker's state folder is open to others' writes (mode "
+                    + java.nio.file.attribute.PosixFilePermissions.toString(p) + "): they could plant a certificate,"
+                    + " a key or a link the broker would use", "chmod 700 " + dir, null);
+        }
+    }
 
     /**
      * Loads the PKI in {@code dir}, creating what is missing; the server certificate covers {@code hostnames}. A
      * server certificate that lacks one of them is issued anew by the same CA, so clients keep their {@code --ca}.
      */
     public static BrokerPki ensure(Path dir, List<String> hostnames, java.time.Clock clock) throws InputException {
+        return ensure(dir, hostnames, clock, false);
+    }
+
+    /**
+     * As {@link #ensure(Path, List, java.time.Clock)}; with {@code rsa} the server certificate has an RSA 2048 key
+     * (kept apart from the EC one, in {@code server-rsa.pem}), as the front ends that presented RSA certificates did.
+     * The state folder must belong to the user and be closed to others' writes; no file in it is read or written
+     * through a symbolic link.
+     */
+    public static BrokerPki ensure(Path dir, List<String> hostnames, java.time.Clock clock, boolean rsa)
+            throws InputException {
         Instant now = clock.instant();
+        String serverCert = rsa ? SERVER_RSA_CERT : SERVER_CERT;
+        String serverKey = rsa ? SERVER_RSA_KEY : SERVER_KEY;
         try {
             dev.iotjwt.keys.SecretFiles.createPrivateDirectories(dir);
+            requireSafeFolder(dir);
             Path caFile = dir.resolve(CA_CERT);
-            if (!Files.exists(caFile)) {
+            if (!present(caFile)) {
                 createCa(dir, now);
             }
             KeyLoader loader = new KeyLoader();
-            X509Certificate ca = loader.read(caFile, PasswordSource.NONE).get(0).certificate();
-            if (!Files.exists(dir.resolve(SERVER_CERT)) || !covers(loader.read(dir.resolve(SERVER_CERT),
-                    PasswordSource.NONE).get(0).certificate(), hostnames, now)) {
-                PrivateKey caKey = loader.readPrivateKey(dir.resolve(CA_KEY), PasswordSource.NONE).privateKey();
-                issueServer(dir, ca, caKey, hostnames, now);
+            X509Certificate ca = loader.read(regular(caFile), PasswordSource.NONE).get(0).certificate();
+            if (!present(dir.resolve(serverCert)) || !present(dir.resolve(serverKey))
+                    || !covers(loader.read(regular(dir.resolve(serverCert)), PasswordSource.NONE).get(0)
+                    .certificate(), hostnames, now)) {
+                PrivateKey caKey = loader.readPrivateKey(regular(dir.resolve(CA_KEY)), PasswordSource.NONE)
+                        .privateKey();
+                issueServer(dir, ca, caKey, hostnames, now, rsa);
             }
-            List<KeyMaterial> server = loader.read(dir.resolve(SERVER_CERT), PasswordSource.NONE);
-            KeyMaterial key = loader.readPrivateKey(dir.resolve(SERVER_KEY), PasswordSource.NONE);
+            List<KeyMaterial> server = loader.read(regular(dir.resolve(serverCert)), PasswordSource.NONE);
+            KeyMaterial key = loader.readPrivateKey(regular(dir.resolve(serverKey)), PasswordSource.NONE);
             List<X509Certificate> chain = new ArrayList<>();
             for (KeyMaterial m : server) {
                 chain.add(m.certificate());
@@ -130,15 +193,16 @@ public record BrokerPki(Path caFile, X509Certificate ca, List<X509Certificate> s
         X509Certificate ca = sign(caBuilder, caKeys.getPrivate());
         Files.deleteIfExists(dir.resolve(CA_KEY));
         Files.deleteIfExists(dir.resolve(SERVER_CERT));
+        Files.deleteIfExists(dir.resolve(SERVER_RSA_CERT));
         writeSecret(dir.resolve(CA_KEY), Pem.encode("PRIVATE KEY", caKeys.getPrivate().getEncoded()));
-        Files.writeString(dir.resolve(CA_CERT), Pem.encode("CERTIFICATE", ca.getEncoded()));
+        writePublic(dir.resolve(CA_CERT), Pem.encode("CERTIFICATE", ca.getEncoded()));
     }
 
     private static void issueServer(Path dir, X509Certificate ca, PrivateKey caKey, List<String> hostnames,
-                                    Instant now)
+                                    Instant now, boolean rsa)
             throws IOException, java.security.GeneralSecurityException,
             org.bouncycastle.operator.OperatorCreationException {
-        KeyPair serverKeys = ecKeys();
+        KeyPair serverKeys = rsa ? rsaKeys() : ecKeys();
         List<GeneralName> names = new ArrayList<>();
         for (String h : hostnames) {
             names.add(new GeneralName(h.matches("[0-9.]+|.*:.*") ? GeneralName.iPAddress : GeneralName.dNSName, h));
@@ -147,16 +211,19 @@ public record BrokerPki(Path caFile, X509Certificate ca, List<X509Certificate> s
                 Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(825))),
                 new X500Name("CN=" + hostnames.get(0) + ", O=iotjwt"), serverKeys.getPublic());
         sb.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-        sb.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+        sb.addExtension(Extension.keyUsage, true, new KeyUsage(rsa ? KeyUsage.digitalSignature
+                | KeyUsage.keyEncipherment : KeyUsage.digitalSignature));
         sb.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
         sb.addExtension(Extension.subjectAlternativeName, false,
                 new GeneralNames(names.toArray(GeneralName[]::new)));
         sb.addExtension(Extension.authorityKeyIdentifier, false,
                 new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca));
         X509Certificate server = sign(sb, caKey);
-        Files.deleteIfExists(dir.resolve(SERVER_KEY));
-        writeSecret(dir.resolve(SERVER_KEY), Pem.encode("PRIVATE KEY", serverKeys.getPrivate().getEncoded()));
-        Files.writeString(dir.resolve(SERVER_CERT), Pem.encode("CERTIFICATE", server.getEncoded())
+        String cert = rsa ? SERVER_RSA_CERT : SERVER_CERT;
+        String key = rsa ? SERVER_RSA_KEY : SERVER_KEY;
+        Files.deleteIfExists(dir.resolve(key));
+        writeSecret(dir.resolve(key), Pem.encode("PRIVATE KEY", serverKeys.getPrivate().getEncoded()));
+        writePublic(dir.resolve(cert), Pem.encode("CERTIFICATE", server.getEncoded())
                 + Pem.encode("CERTIFICATE", ca.getEncoded()));
     }
 
@@ -165,8 +232,13 @@ public record BrokerPki(Path caFile, X509Certificate ca, List<X509Certificate> s
     }
 
     static Placeholder placeholder(Instant now) {
+        return placeholder(now, false);
+    }
+
+    /** The placeholder, with an RSA key where the front end's suites need one. */
+    static Placeholder placeholder(Instant now, boolean rsa) {
         try {
-            KeyPair keys = ecKeys();
+            KeyPair keys = rsa ? rsaKeys() : ecKeys();
             X500Name name = new X500Name("CN=invalid2.invalid, OU=No SNI provided; please fix your client.");
             JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial(),
                     Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(365))), name,
@@ -175,6 +247,12 @@ public record BrokerPki(Path caFile, X509Certificate ca, List<X509Certificate> s
         } catch (java.security.GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
             throw new IllegalStateException("cannot make the no-SNI placeholder certificate", e);
         }
+    }
+
+    private static KeyPair rsaKeys() throws java.security.GeneralSecurityException {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        return g.generateKeyPair();
     }
 
     private static KeyPair ecKeys() throws java.security.GeneralSecurityException {
@@ -189,8 +267,18 @@ public record BrokerPki(Path caFile, X509Certificate ca, List<X509Certificate> s
 
     private static X509Certificate sign(JcaX509v3CertificateBuilder b, PrivateKey key)
             throws java.security.GeneralSecurityException, org.bouncycastle.operator.OperatorCreationException {
-        return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA")
+        String alg = key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+        return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder(alg)
                 .build(key)));
+    }
+
+    /** A certificate file, written anew: a link planted under its name is removed, never followed. */
+    private static void writePublic(Path file, String content) throws IOException {
+        Files.deleteIfExists(file);
+        try (java.io.OutputStream out = Files.newOutputStream(file, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            out.write(content.getBytes(StandardCharsets.US_ASCII));
+        }
     }
 
     private static void writeSecret(Path file, String content) throws IOException {

@@ -122,7 +122,10 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
             if (!o.ok()) {
                 Finding f = tls.findings().stream().filter(Finding::isError).findFirst().orElse(null);
                 if (f != null) {
-                    bridge.event("failed", address(), f.code(), f.message() + (f.hint() == null ? "" : "; fix: "
+                    // a connection that closes before its first byte is a port check more often than a device
+                    String kind = o.firstBytes() == HandshakeObservation.FirstBytes.NONE && !o.timedOut()
+                            ? "closed" : "failed";
+                    bridge.event(kind, address(), f.code(), f.message() + (f.hint() == null ? "" : "; fix: "
                             + f.hint()));
                 }
                 closeNow();

@@ -73,11 +73,12 @@ public final class LocalBroker implements AutoCloseable {
     public static LocalBroker start(BrokerSettings settings, BrokerListener listener) throws InputException {
         InetAddress bind = bindAddress(settings.bind());
         boolean created = !Files.exists(settings.stateDir().resolve(BrokerPki.CA_CERT));
-        BrokerPki pki = BrokerPki.ensure(settings.stateDir(), settings.hostnames(), settings.clock());
+        boolean rsa = settings.tlsProfile().certificateKey().startsWith("RSA");
+        BrokerPki pki = BrokerPki.ensure(settings.stateDir(), settings.hostnames(), settings.clock(), rsa);
         BridgeTls tls;
         try {
             BrokerPki.Placeholder placeholder = settings.requireSni() ? BrokerPki.placeholder(settings.clock()
-                    .instant()) : null;
+                    .instant(), rsa) : null;
             tls = BridgeTls.create(pki.serverChain(), pki.serverKey(), placeholder == null ? null
                     : placeholder.cert(), placeholder == null ? null : placeholder.key(), settings.hostnames(),
                     settings.requireSni(), settings.tlsProfile(), settings.nativeTls(), pki.caFile());

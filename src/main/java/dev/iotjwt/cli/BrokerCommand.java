@@ -105,6 +105,23 @@ final class BrokerCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}).")
     int maxConnecting;
 
+    @Option(names = "--tls-profile", paramLabel = "NAME", defaultValue = "default",
+            description = "Accept only the TLS a real front end accepted (versions, suites, groups, certificate"
+                    + " key): default, google (mqtt.googleapis.com), google-lts (mqtt.2030.ltsapis.goog),"
+                    + " clearblade; a device that fails there fails here, with the reason (default: ${DEFAULT-VALUE}).")
+    String tlsProfile;
+
+    @Option(names = "--tls-provider", paramLabel = "NAME", defaultValue = "auto",
+            description = "TLS implementation: auto (BoringSSL where its native library loads, else the JDK's),"
+                    + " boringssl, jdk (default: ${DEFAULT-VALUE}).")
+    String tlsProvider;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text: a line per event for people; json: one JSON object a line on stderr, each event"
+                    + " and, when a connection ends, the device's report (steps tcp, tls, mqtt, session; the"
+                    + " records of 'connect --format json') (default: ${DEFAULT-VALUE}).")
+    String logFormat;
+
     @Option(names = "--events", paramLabel = "FILE", description = "Append what devices publish to FILE as JSON"
             + " lines instead of printing it.")
     Path eventsFile;
@@ -134,6 +151,29 @@ final class BrokerCommand implements Callable<Integer> {
         if (stopAfter != null && (stopAfter.isNegative() || stopAfter.isZero())) {
             throw new ParameterException(spec.commandLine(), "--stop-after must be positive");
         }
+        dev.iotjwt.broker.tls.TlsProfile profile = dev.iotjwt.broker.tls.TlsProfile.byCliName(tlsProfile)
+                .orElse(null);
+        if (profile == null) {
+            throw new ParameterException(spec.commandLine(), "--tls-profile '" + dev.iotjwt.Messages.quote(tlsProfile,
+                    40) + "' is not a profile: use one of " + String.join(", ",
+                    dev.iotjwt.broker.tls.TlsProfile.cliNames()));
+        }
+        String provider = tlsProvider.toLowerCase(java.util.Locale.ROOT);
+        if (!List.of("auto", "boringssl", "jdk").contains(provider)) {
+            throw new ParameterException(spec.commandLine(), "--tls-provider '" + dev.iotjwt.Messages.quote(
+                    tlsProvider, 40) + "' is not a provider: use auto, boringssl or jdk");
+        }
+        if (provider.equals("boringssl") && !io.netty.handler.ssl.OpenSsl.isAvailable()) {
+            throw new InputException(null, "--tls-provider boringssl: BoringSSL's native library does not load on"
+                    + " this machine: " + dev.iotjwt.Messages.cause(io.netty.handler.ssl.OpenSsl.unavailabilityCause()),
+                    "use --tls-provider auto or jdk", null);
+        }
+        boolean json = switch (logFormat.toLowerCase(java.util.Locale.ROOT)) {
+            case "text" -> false;
+            case "json" -> true;
+            default -> throw new ParameterException(spec.commandLine(), "--log-format '" + dev.iotjwt.Messages.quote(
+                    logFormat, 40) + "' is not a format: use text or json");
+        };
         // native crypto first, before any key is made: the registry's keys and the server key then live in it
         String crypto = dev.iotjwt.jwt.SigningProviders.installForProcess();
         Registry registry = registry();
@@ -152,9 +192,9 @@ final class BrokerCommand implements Callable<Integer> {
             }
         }
         PrintWriter err = spec.commandLine().getErr();
-        BrokerLog log = new BrokerLog(err, spec.commandLine().getOut(), openEvents());
+        BrokerLog log = new BrokerLog(err, spec.commandLine().getOut(), openEvents(), json);
         LocalBroker broker = LocalBroker.start(new BrokerSettings(registry, bind, port, state, names, requireSni,
-                strict, skew, context.clock(), connectTimeout, maxConnecting), log);
+                strict, skew, context.clock(), connectTimeout, maxConnecting, profile, !provider.equals("jdk")), log);
         // a reused state folder whose key files were loosened since the broker made them owner-only
         SecretWarnings.privateKeyFile(spec.commandLine(), state.resolve(BrokerPki.CA_KEY),
                 "issue server certificates that every device trusting this CA accepts");

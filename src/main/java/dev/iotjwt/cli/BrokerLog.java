@@ -17,15 +17,24 @@ import java.time.temporal.ChronoUnit;
  */
 final class BrokerLog implements BrokerListener {
     private static final Gson LINE = new GsonBuilder().disableHtmlEscaping().create();
+    /** Reports and events keep their null fields, as connect's JSON does. */
+    private static final Gson REPORT = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
 
     private final PrintWriter log;
     private final PrintWriter out;
     private final PrintWriter events;
+    private final boolean json;
 
     BrokerLog(PrintWriter log, PrintWriter out, PrintWriter events) {
+        this(log, out, events, false);
+    }
+
+    /** With {@code json}, every log line is one JSON object (events and the devices' reports). */
+    BrokerLog(PrintWriter log, PrintWriter out, PrintWriter events, boolean json) {
         this.log = log;
         this.out = out;
         this.events = events;
+        this.json = json;
     }
 
     void started(LocalBroker broker, boolean defaultState, String crypto) {
@@ -46,6 +55,11 @@ final class BrokerLog implements BrokerListener {
                 .append(dev.iotjwt.time.Times.human(broker.settings().skew())).append(" skew, lifetime <= 24 h,")
                 .append(" refusals answered with CONNACK 5").append(broker.settings().strict()
                         ? "; --strict: padding and non-canonical encodings refused" : "").append('\n');
+        b.append("  tls       ").append(broker.tlsProvider()).append(", ").append(String.join(" and ",
+                broker.settings().tlsProfile().protocols())).append(broker.settings().tlsProfile()
+                == dev.iotjwt.broker.tls.TlsProfile.DEFAULT ? "" : ", as " + String.join(", ",
+                broker.settings().tlsProfile().hosts()) + " (--tls-profile " + broker.settings().tlsProfile()
+                .cliName() + ")").append("; every handshake that fails is logged with the device's side of it\n");
         b.append("  crypto    ").append(crypto).append('\n');
         b.append("connect a device:\n  iotjwt connect --profile local");
         if (broker.settings().requireSni()) {
@@ -61,15 +75,63 @@ final class BrokerLog implements BrokerListener {
         String first = r.devices().keySet().iterator().next();
         b.append(" --client-id ").append(r.clientIdOf(first)).append(" --key PRIVATE_KEY.pem\n");
         b.append("stop with Ctrl-C");
+        if (json) {
+            com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+            o.addProperty("type", "started");
+            o.addProperty("bind", bind);
+            o.addProperty("port", broker.port());
+            o.addProperty("registry", r.clientIdOf("").replaceAll("/devices/$", ""));
+            com.google.gson.JsonArray ids = new com.google.gson.JsonArray();
+            r.devices().keySet().forEach(ids::add);
+            o.add("devices", ids);
+            o.addProperty("ca", broker.pki().caFile().toAbsolutePath().toString());
+            o.addProperty("tlsProvider", broker.tlsProvider());
+            o.addProperty("tlsProfile", broker.settings().tlsProfile().cliName());
+            o.addProperty("requireSni", broker.settings().requireSni());
+            o.addProperty("strict", broker.settings().strict());
+            o.addProperty("crypto", crypto);
+            o.addProperty("connect", b.substring(b.indexOf("  iotjwt connect") + 2, b.indexOf("\nstop with")));
+            line(log, LINE.toJson(o));
+            return;
+        }
         line(log, b.toString());
     }
 
     void stopped(String how) {
+        if (json) {
+            com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+            o.addProperty("type", "stopped");
+            o.addProperty("detail", how);
+            line(log, LINE.toJson(o));
+            return;
+        }
         line(log, "iotjwt broker: " + how);
     }
 
     @Override
+    public void report(dev.iotjwt.diagnose.Diagnosis d) {
+        if (json) {
+            com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+            o.addProperty("type", "report");
+            o.addProperty("time", java.time.Instant.now().toString());
+            o.add("report", REPORT.toJsonTree(d));
+            line(log, LINE.toJson(o));
+        }
+    }
+
+    @Override
     public void event(Event e) {
+        if (json) {
+            com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+            o.addProperty("type", "event");
+            o.addProperty("time", e.time().toString());
+            o.addProperty("kind", e.kind());
+            o.addProperty("device", e.device());
+            o.addProperty("code", e.code());
+            o.addProperty("detail", e.detail());
+            line(log, REPORT.toJson(o));
+            return;
+        }
         // client ids and topics come from the network: no control characters reach the log (no forged lines)
         line(log, DateTimeFormatter.ISO_INSTANT.format(e.time().truncatedTo(ChronoUnit.SECONDS)) + " "
                 + e.kind() + " " + (e.device() == null ? "-" : printable(e.device()))
