@@ -9,6 +9,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -55,11 +58,13 @@ public final class LocalBroker implements AutoCloseable {
     private final Bridge bridge;
     private final EventLoopGroup group;
     private final Channel server;
+    private final ChannelGroup connections;
     private final int port;
     private volatile boolean closed;
 
     private LocalBroker(BrokerSettings settings, BrokerPki pki, boolean pkiCreated, Bridge bridge,
-                        EventLoopGroup group, Channel server) {
+                        EventLoopGroup group, Channel server, ChannelGroup connections) {
+        this.connections = connections;
         this.settings = settings;
         this.pki = pki;
         this.pkiCreated = pkiCreated;
@@ -100,6 +105,7 @@ public final class LocalBroker implements AutoCloseable {
         Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         // the connection's own deadline (from TCP accept to CONNECT) closes a stalled handshake first and names it
         Duration handshake = settings.connectTimeout().plusSeconds(1);
+        ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         ServerBootstrap b = new ServerBootstrap().group(group).channel(type)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -107,22 +113,22 @@ public final class LocalBroker implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
                         ch.pipeline().addLast("tls", tls.newStage(handshake))
                                 .addLast("mqtt-decoder", new MqttDecoder(MAX_MESSAGE, MAX_CLIENT_ID))
                                 .addLast("mqtt-encoder", MqttEncoder.INSTANCE)
                                 .addLast("device", new DeviceChannel(bridge));
                     }
                 });
-        Channel server;
-        try {
-            server = b.bind(new InetSocketAddress(bind, settings.port())).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
+        io.netty.channel.ChannelFuture bound = b.bind(new InetSocketAddress(bind, settings.port()))
+                .awaitUninterruptibly();
+        if (!bound.isSuccess()) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new InputException(null, "cannot listen on " + bind.getHostAddress() + ":" + settings.port() + ": "
-                    + dev.iotjwt.Messages.cause(e), "another broker may be running there; stop it or choose --port",
-                    null);
+                    + dev.iotjwt.Messages.cause(bound.cause()), "another broker may be running there; stop it or"
+                    + " choose --port", null);
         }
-        return new LocalBroker(settings, pki, created, bridge, group, server);
+        return new LocalBroker(settings, pki, created, bridge, group, bound.channel(), connections);
     }
 
     public int port() {
@@ -204,7 +210,9 @@ public final class LocalBroker implements AutoCloseable {
             return;
         }
         closed = true;
-        server.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        server.close().awaitUninterruptibly();
+        // every device sees its connection end now (a FIN), as when a real bridge restarts
+        connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     }
 }

@@ -125,7 +125,7 @@ public final class DevicePolicy {
         for (Finding f : d.findings()) {
             a.add(new Action.Fact("mqtt", "token", f.severity().text() + " " + f.code() + ": " + f.message()));
         }
-        who = d.device() != null ? d.device() : who;
+        who = d.device() != null ? ClientIds.quote(d.device()) : who;
         if (!d.accepted()) {
             Finding reason = d.findings().stream().filter(f -> f.code().equals(d.code())).findFirst().orElse(null);
             return refuse(s, who, 5, d.code(), d.reason(), reason == null ? null : reason.hint(), a);
