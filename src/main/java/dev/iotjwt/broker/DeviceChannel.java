@@ -51,6 +51,8 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
     private boolean wrote;
     private boolean draining;
     private boolean closing;
+    /** How far the connection got while it waits for its CONNECT: 0 no byte, 1 TLS under way, 2 TLS done. */
+    private volatile int progress;
     private ScheduledFuture<?> connectDeadline;
     private ScheduledFuture<?> expiry;
 
@@ -78,6 +80,17 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
         connectDeadline = ctx.executor().schedule(this::connectDeadline, bridge.settings().connectTimeout().toMillis(),
                 TimeUnit.MILLISECONDS);
         super.channelActive(ctx);
+    }
+
+    int progress() {
+        return progress;
+    }
+
+    /** The first bytes arrived (the TLS stage is reading a ClientHello). */
+    void firstBytes() {
+        if (progress == 0) {
+            progress = 1;
+        }
     }
 
     private void leaveWaitingRoom() {
@@ -117,6 +130,7 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof HandshakeObservation o) {
             tlsDone = true;
+            progress = 2;
             StepResult tls = DeviceTlsReport.step(o, bridge.tls().server());
             report.tls(tls, o.hello() == null ? null : o.hello().sni());
             if (!o.ok()) {

@@ -114,10 +114,12 @@ public final class LocalBroker implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
-                        ch.pipeline().addLast("tls", tls.newStage(handshake))
+                        DeviceChannel device = new DeviceChannel(bridge);
+                        ch.pipeline().addLast("first-bytes", new FirstBytes(device))
+                                .addLast("tls", tls.newStage(handshake))
                                 .addLast("mqtt-decoder", new MqttDecoder(MAX_MESSAGE, MAX_CLIENT_ID))
                                 .addLast("mqtt-encoder", MqttEncoder.INSTANCE)
-                                .addLast("device", new DeviceChannel(bridge));
+                                .addLast("device", device);
                     }
                 });
         io.netty.channel.ChannelFuture bound = b.bind(new InetSocketAddress(bind, settings.port()))
@@ -193,6 +195,22 @@ public final class LocalBroker implements AutoCloseable {
     /** The latest states the device published (at most ten, newest first) as (time, bytes). */
     public List<DeviceStore.State> states(String device) {
         return bridge.store().states(device);
+    }
+
+    /** Tells the waiting room when a connection's first bytes arrive, then leaves the pipeline. */
+    private static final class FirstBytes extends io.netty.channel.ChannelInboundHandlerAdapter {
+        private final DeviceChannel device;
+
+        FirstBytes(DeviceChannel device) {
+            this.device = device;
+        }
+
+        @Override
+        public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+            device.firstBytes();
+            ctx.pipeline().remove(this);
+            ctx.fireChannelRead(msg);
+        }
     }
 
     private static InetAddress bindAddress(String bind) throws InputException {

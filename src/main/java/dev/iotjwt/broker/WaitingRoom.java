@@ -7,9 +7,10 @@ import java.util.Map;
 
 /**
  * The connections waiting for their CONNECT, at most {@code limit} at once, shared fairly between source addresses:
- * when the room is full, a new connection takes the place of the oldest waiting connection of the address that holds
- * the most places. One address re-opening hundreds of silent connections then only ever evicts its own, while a
- * device from anywhere else, or a prompt one from the same address, still gets in.
+ * when the room is full, a new connection takes the place of one of the address that holds the most places: the one
+ * that got least far (no byte yet, then TLS under way, then TLS done), the oldest of those. One address re-opening
+ * hundreds of silent connections then only ever evicts its own silent ones, while a device from anywhere else, or a
+ * prompt one from the same address (it sends its ClientHello at once), still gets in.
  */
 final class WaitingRoom {
     private final int limit;
@@ -34,7 +35,14 @@ final class WaitingRoom {
                 }
             }
             if (most != null) {
-                out = most.pollFirst();
+                DeviceChannel least = null;
+                for (DeviceChannel w : most) {
+                    if (least == null || w.progress() < least.progress()) {
+                        least = w;
+                    }
+                }
+                most.remove(least);
+                out = least;
                 waiting--;
                 evicted++;
                 if (most.isEmpty()) {

@@ -266,10 +266,10 @@ public final class DevicePolicy {
                 a.add(new Action.Fact("session", "subscribed", shown(t) + " (granted QoS " + qos + ")" + downgraded));
             } else {
                 granted.add(0x80);
-                a.add(new Action.Event("denied", device, "session", Finding.warning("mqtt.topic.denied",
-                        "subscribe to '" + shown(t) + "' refused (SUBACK 0x80): a device subscribes only to "
-                                + ClientIds.configTopic(device) + " and " + ClientIds.commandsTopic(device),
-                        "subscribe to the device's own config and commands topics"), null));
+                String why = "subscribe to '" + shown(t) + "' refused (SUBACK 0x80): a device subscribes only to "
+                        + ClientIds.configTopic(device) + " and " + ClientIds.commandsTopic(device);
+                a.add(new Action.Event("denied", device, "session", Finding.warning("mqtt.topic.denied", why,
+                        "subscribe to the device's own config and commands topics"), why));
             }
         }
         a.add(0, new Action.Send(new Outbound.SubAck(sub.packetId(), granted)));
