@@ -473,6 +473,20 @@ class DevicePolicyTest {
         assertThat(events(d).get(0).finding().message()).contains("/devices/dev-b/config");
     }
 
+    /**
+     * An event's detail is the log line's text (BrokerListener.Event: "one line saying what happened and why"); the
+     * broker's log prints it through Messages.printable, which a null detail makes throw, and the bridge drops an
+     * event whose listener throws: a refused subscription would never reach the log.
+     */
+    @Test
+    void aRefusedSubscriptionIsAnEventWithADetail() {
+        DevicePolicy.Decision d = policy.onPacket(connected("dev-a"), subscribe(9, "/devices/dev-b/config", 1), NOW);
+        assertThat(events(d)).singleElement().satisfies(e -> {
+            assertThat(e.kind()).isEqualTo("denied");
+            assertThat(e.detail()).as("the log line's text").isNotBlank().contains("/devices/dev-b/config");
+        });
+    }
+
     @Test
     void aPubackOfAConfigIsRecordedOnce() {
         Session s = connected("dev-c");
