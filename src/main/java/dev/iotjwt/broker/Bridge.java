@@ -68,6 +68,10 @@ final class Bridge {
         }
     }
 
+    boolean wantsReports() {
+        return listener.wantsReports();
+    }
+
     void finished(Diagnosis report) {
         try {
             listener.report(report);

@@ -36,4 +36,9 @@ public interface BrokerListener {
      */
     default void report(dev.iotjwt.diagnose.Diagnosis report) {
     }
+
+    /** Whether {@link #report} is wanted; the bridge then skips making reports nobody reads. */
+    default boolean wantsReports() {
+        return true;
+    }
 }

@@ -26,6 +26,7 @@ final class ConnectionReport {
     private final long startNanos = System.nanoTime();
     private InetSocketAddress remote;
     private String local;
+    private java.util.function.Supplier<StepResult> tlsStep;
     private StepResult tls;
     private String sni;
     private String device;
@@ -47,8 +48,8 @@ final class ConnectionReport {
         this.local = local == null ? "-" : local.getAddress().getHostAddress() + ":" + local.getPort();
     }
 
-    void tls(StepResult step, String sni) {
-        this.tls = step;
+    void tls(java.util.function.Supplier<StepResult> step, String sni) {
+        this.tlsStep = step;
         this.sni = sni;
         this.mqttStartNanos = System.nanoTime();
     }
@@ -86,6 +87,7 @@ final class ConnectionReport {
 
     /** The report, at the close. */
     Diagnosis diagnosis(Session session) {
+        tls = tlsStep == null ? null : tlsStep.get();
         List<StepResult> steps = new ArrayList<>();
         long total = (System.nanoTime() - startNanos) / 1_000_000;
         Map<String, String> tcp = new LinkedHashMap<>();

@@ -131,9 +131,15 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
         if (evt instanceof HandshakeObservation o) {
             tlsDone = true;
             progress = 2;
-            StepResult tls = DeviceTlsReport.step(o, bridge.tls().server());
-            report.tls(tls, o.hello() == null ? null : o.hello().sni());
-            if (!o.ok()) {
+            String sni = o.hello() == null ? null : o.hello().sni();
+            if (o.ok()) {
+                // the tls step is made when a report is, from what the handshake observed; when no report is
+                // wanted, nothing of the handshake is kept for the connection's life
+                report.tls(bridge.wantsReports() ? () -> DeviceTlsReport.step(o, bridge.tls().server()) : null, sni);
+                session = Session.fresh(sni);
+            } else {
+                StepResult tls = DeviceTlsReport.step(o, bridge.tls().server());
+                report.tls(() -> tls, sni);
                 Finding f = tls.findings().stream().filter(Finding::isError).findFirst().orElse(null);
                 if (f != null) {
                     // a connection that closes before its first byte is a port check more often than a device
@@ -143,8 +149,6 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
                             + f.hint()));
                 }
                 closeNow();
-            } else {
-                session = Session.fresh(o.hello() == null ? null : o.hello().sni());
             }
             return;
         }
@@ -209,7 +213,9 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
         if (!closing && !draining) {
             apply(bridge.policy().onClosed(session));
         }
-        bridge.finished(report.diagnosis(session));
+        if (bridge.wantsReports()) {
+            bridge.finished(report.diagnosis(session));
+        }
         super.channelInactive(ctx);
     }
 
@@ -222,7 +228,9 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
                 ctx.write(MqttPackets.of(s.packet()));
                 wrote = true;
             } else if (a instanceof Action.Fact f) {
-                report.fact(f.step(), f.key(), f.value());
+                if (bridge.wantsReports()) {
+                    report.fact(f.step(), f.key(), f.value());
+                }
             } else if (a instanceof Action.Event e) {
                 if (e.finding() != null) {
                     report.finding(e.step(), e.finding());

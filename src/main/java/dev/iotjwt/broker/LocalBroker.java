@@ -232,5 +232,6 @@ public final class LocalBroker implements AutoCloseable {
         // every device sees its connection end now (a FIN), as when a real bridge restarts
         connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        bridge.tls().close();
     }
 }

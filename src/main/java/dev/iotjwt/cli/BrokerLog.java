@@ -109,6 +109,11 @@ final class BrokerLog implements BrokerListener {
     }
 
     @Override
+    public boolean wantsReports() {
+        return json;
+    }
+
+    @Override
     public void report(dev.iotjwt.diagnose.Diagnosis d) {
         if (json) {
             com.google.gson.JsonObject o = new com.google.gson.JsonObject();

@@ -107,6 +107,8 @@ public final class BridgeTls {
             throw new SSLException("bridge tls: empty certificate chain");
         }
         Objects.requireNonNull(key, "key");
+        // the reference-counted engine: the SslHandler frees its native state when the connection ends, without a
+        // finalizer keeping every closed connection's engine alive until a full GC
         SslProvider provider = preferNative && OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
         if (provider == SslProvider.JDK && System.getProperty(RENEGOTIATION_PROPERTY) == null) {
             System.setProperty(RENEGOTIATION_PROPERTY, "true");
@@ -129,14 +131,14 @@ public final class BridgeTls {
         }
         List<String> acceptedGroups;
         boolean enforced;
-        if (provider == SslProvider.OPENSSL) {
+        if (provider != SslProvider.JDK) {
             acceptedGroups = groups.isEmpty() ? defaultGroups(NATIVE_DEFAULT_GROUPS) : canonicalGroups(groups);
             enforced = true;
         } else {
             acceptedGroups = defaultGroups(JDK_DEFAULT_GROUPS);
             enforced = false;
         }
-        ServerTls server = new ServerTls(provider == SslProvider.OPENSSL ? "BoringSSL" : "JDK", protocols,
+        ServerTls server = new ServerTls(provider != SslProvider.JDK ? "BoringSSL" : "JDK", protocols,
                 acceptedSuites, acceptedGroups, enforced, names,
                 Certificates.keyType(chain.get(0).getPublicKey()), requireSni, caFile);
         return new BridgeTls(provider, main, placeholder, server);
@@ -150,11 +152,11 @@ public final class BridgeTls {
                 .clientAuth(ClientAuth.NONE)
                 .protocols(protocols.toArray(String[]::new));
         if (!suites.isEmpty()) {
-            b.ciphers(provider == SslProvider.OPENSSL
+            b.ciphers(provider != SslProvider.JDK
                     ? suites.stream().map(TlsNames::openSslSuite).toList()
                     : suites.stream().map(TlsNames::ianaSuite).toList());
         }
-        if (provider == SslProvider.OPENSSL && !groups.isEmpty()) {
+        if (provider != SslProvider.JDK && !groups.isEmpty()) {
             b.option(OpenSslContextOption.GROUPS, groups.stream().map(TlsNames::openSslGroup).toArray(String[]::new));
         }
         return b.build();
@@ -174,6 +176,14 @@ public final class BridgeTls {
             int id = TlsNames.groupId(n);
             return id < 0 ? n : TlsNames.group(id);
         }).toList();
+    }
+
+    /** Frees the contexts' native state (BoringSSL); the bridge calls it when it stops. */
+    public void close() {
+        io.netty.util.ReferenceCountUtil.release(main);
+        if (placeholder != main) {
+            io.netty.util.ReferenceCountUtil.release(placeholder);
+        }
     }
 
     /** The provider in use. */

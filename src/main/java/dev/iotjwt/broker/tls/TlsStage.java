@@ -308,14 +308,16 @@ public final class TlsStage extends SslClientHelloHandler<TlsStage.Choice> {
         return FirstBytes.OTHER;
     }
 
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
     private String sampleText() {
-        StringBuilder sb = new StringBuilder(sample.length * 2);
+        StringBuilder sb = new StringBuilder(sample.length * 4);
         for (byte b : sample) {
             int c = b & 0xff;
             if (c >= 0x20 && c < 0x7f) {
                 sb.append((char) c);
             } else {
-                sb.append(String.format("\\x%02x", c));
+                sb.append("\\x").append(HEX[c >> 4]).append(HEX[c & 0xf]);
             }
         }
         return Messages.printable(sb.toString());
