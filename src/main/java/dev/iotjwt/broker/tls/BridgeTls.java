@@ -124,7 +124,11 @@ public final class BridgeTls {
                 : build(provider, new X509Certificate[] {placeholderCert}, placeholderKey, protocols, suites, groups);
 
         List<String> names = serverNames.isEmpty() ? Certificates.sans(chain.get(0)) : serverNames;
-        List<String> acceptedSuites = main.cipherSuites().stream().map(TlsNames::ianaSuite).distinct().toList();
+        // a TLS 1.2 suite names the certificate's key: only those that fit the bridge's certificate can complete
+        boolean ecCertificate = chain.get(0).getPublicKey().getAlgorithm().equals("EC");
+        List<String> acceptedSuites = main.cipherSuites().stream().map(TlsNames::ianaSuite).distinct()
+                .filter(n -> TlsNames.isTls13Suite(n) || (ecCertificate ? n.contains("_ECDSA_")
+                        : n.contains("_RSA_") && !n.contains("_ECDSA_"))).toList();
         if (acceptedSuites.stream().noneMatch(TlsNames::isTls13Suite)) {
             // suites given without a TLS 1.3 one: the context takes no TLS 1.3 handshake
             protocols = protocols.stream().filter(p -> !p.equals("TLSv1.3")).toList();
