@@ -373,11 +373,27 @@ class BrokerCommandTest {
         return lines;
     }
 
+    /** The JSON object lines so far, other lines left out (the assertions on them are {@link #jsonLines}'s). */
+    private static List<JsonObject> jsonLinesSoFar(Running broker) {
+        List<JsonObject> lines = new ArrayList<>();
+        for (String l : broker.err.toString().lines().toList()) {
+            try {
+                com.google.gson.JsonElement e = JsonParser.parseString(l);
+                if (e.isJsonObject()) {
+                    lines.add(e.getAsJsonObject());
+                }
+            } catch (com.google.gson.JsonParseException notJson) {
+                // judged by jsonLines
+            }
+        }
+        return lines;
+    }
+
     /** The first JSON line of the given type satisfying {@code which}, waited for up to 10 s. */
     private static JsonObject awaitJson(Running broker, String type, java.util.function.Predicate<JsonObject> which)
             throws InterruptedException {
         for (int i = 0; i < 500; i++) {
-            for (JsonObject o : jsonLines(broker)) {
+            for (JsonObject o : jsonLinesSoFar(broker)) {
                 if (o.get("type").getAsString().equals(type) && which.test(o)) {
                     return o;
                 }
@@ -526,6 +542,24 @@ class BrokerCommandTest {
         assertThat(report.has("cause")).as(lines.get(0)).isTrue();
         assertThat(report.get("cause").isJsonNull()).isTrue();
         assertThat(report.getAsJsonObject("target").has("sni")).as(lines.get(0)).isTrue();
+    }
+
+    /**
+     * Under --log-format json, stderr is JSON objects only: the warning about a private key file open to others is
+     * a line of its own kind there too, not the text "iotjwt: warning: ..." and "hint: chmod 600 ...".
+     */
+    @Test
+    void jsonLogFormatKeepsWarningsAsJsonLines() throws Exception {
+        Path key = home.resolve("device.pem");
+        Files.copy(Fixtures.key("p256_sec1.pem"), key);
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+        try (Running broker = new Running(Map.of("IOTJWT_HOME", home.toString()), "broker", "--device",
+                "dev-ec=" + key, "--port", "0", "--log-format", "json", "--stop-after", "60s")) {
+            awaitJson(broker, "started", o -> true);
+            broker.close();
+            assertThat(broker.exit).isZero();
+            assertThat(jsonLines(broker).toString()).contains(key.toString()).contains("chmod 600");
+        }
     }
 
     @Test
