@@ -130,6 +130,9 @@ final class BrokerCommand implements Callable<Integer> {
             description = "Stop by itself after this long (for scripts and CI); otherwise run until Ctrl-C.")
     Duration stopAfter;
 
+    /** Warnings about device key files others can read, said once the log (text or JSON) is set up. */
+    private final List<SecretWarnings.Warning> looseDeviceKeys = new ArrayList<>();
+
     BrokerCommand(CliContext context) {
         this.context = context;
     }
@@ -196,10 +199,11 @@ final class BrokerCommand implements Callable<Integer> {
         LocalBroker broker = LocalBroker.start(new BrokerSettings(registry, bind, port, state, names, requireSni,
                 strict, skew, context.clock(), connectTimeout, maxConnecting, profile, !provider.equals("jdk")), log);
         // a reused state folder whose key files were loosened since the broker made them owner-only
-        SecretWarnings.privateKeyFile(spec.commandLine(), state.resolve(BrokerPki.CA_KEY),
-                "issue server certificates that every device trusting this CA accepts");
-        SecretWarnings.privateKeyFile(spec.commandLine(), state.resolve(BrokerPki.SERVER_KEY),
-                "impersonate this broker");
+        log.warning(SecretWarnings.privateKeyWarning(state.resolve(BrokerPki.CA_KEY),
+                "issue server certificates that every device trusting this CA accepts"));
+        log.warning(SecretWarnings.privateKeyWarning(state.resolve(BrokerPki.SERVER_KEY),
+                "impersonate this broker"));
+        looseDeviceKeys.forEach(log::warning);
         CountDownLatch stop = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             stop.countDown();
@@ -255,7 +259,7 @@ final class BrokerCommand implements Callable<Integer> {
             Path file = Path.of(d.substring(eq + 1));
             r = r.with(Registry.deviceOf(id, file, null));
             if (dev.iotjwt.keys.KeyFilePermissions.tooOpen(file) != null && Registry.holdsPrivateKey(file)) {
-                SecretWarnings.privateKeyFile(spec.commandLine(), file);
+                looseDeviceKeys.add(SecretWarnings.privateKeyWarning(file, "sign as the device"));
             }
         }
         return r;

@@ -97,6 +97,22 @@ final class BrokerLog implements BrokerListener {
         line(log, b.toString());
     }
 
+    /** A warning before the start: two text lines, or one JSON object with {@code --log-format json}. */
+    void warning(SecretWarnings.Warning w) {
+        if (w == null) {
+            return;
+        }
+        if (json) {
+            com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+            o.addProperty("type", "warning");
+            o.addProperty("detail", w.message());
+            o.addProperty("hint", w.hint());
+            line(log, LINE.toJson(o));
+            return;
+        }
+        line(log, "iotjwt: warning: " + w.message() + "\nhint: " + w.hint());
+    }
+
     void stopped(String how) {
         if (json) {
             com.google.gson.JsonObject o = new com.google.gson.JsonObject();
@@ -120,7 +136,7 @@ final class BrokerLog implements BrokerListener {
             o.addProperty("type", "report");
             o.addProperty("time", java.time.Instant.now().toString());
             o.add("report", REPORT.toJsonTree(d));
-            line(log, LINE.toJson(o));
+            line(log, REPORT.toJson(o));
         }
     }
 

@@ -16,14 +16,27 @@ final class SecretWarnings {
 
     /** As {@link #privateKeyFile(CommandLine, Path)}, saying what another user could do with the key. */
     static void privateKeyFile(CommandLine cl, Path file, String couldThen) {
-        String mode = KeyFilePermissions.tooOpen(file);
-        if (mode == null) {
+        Warning w = privateKeyWarning(file, couldThen);
+        if (w == null) {
             return;
         }
-        String shown = dev.iotjwt.Messages.quote(file.toString(), 300);
-        cl.getErr().println("iotjwt: warning: " + shown + ": private key file is open to group or others (mode " + mode
-                + "): other users of this machine can read it and " + couldThen);
-        cl.getErr().println("hint: chmod 600 " + shown);
+        cl.getErr().println("iotjwt: warning: " + w.message());
+        cl.getErr().println("hint: " + w.hint());
         cl.getErr().flush();
+    }
+
+    /** A warning as data: for output that is not text lines (the broker's JSON log). */
+    record Warning(String message, String hint) {
+    }
+
+    /** The warning about a private key file others can read, or null when it is closed to them. */
+    static Warning privateKeyWarning(Path file, String couldThen) {
+        String mode = KeyFilePermissions.tooOpen(file);
+        if (mode == null) {
+            return null;
+        }
+        String shown = dev.iotjwt.Messages.quote(file.toString(), 300);
+        return new Warning(shown + ": private key file is open to group or others (mode " + mode
+                + "): other users of this machine can read it and " + couldThen, "chmod 600 " + shown);
     }
 }
