@@ -80,7 +80,21 @@ public final class LocalBroker implements AutoCloseable {
     }
 
     /** Starts the bridge; it listens when this returns. */
-    public static LocalBroker start(BrokerSettings settings, BrokerListener listener) throws InputException {
+    public static LocalBroker start(BrokerSettings settings, BrokerListener given) throws InputException {
+        BrokerListener listener = given != null ? given : new BrokerListener() {
+            @Override
+            public void event(Event event) {
+            }
+
+            @Override
+            public void message(Message message) {
+            }
+
+            @Override
+            public boolean wantsReports() {
+                return false;
+            }
+        };
         InetAddress bind = bindAddress(settings.bind());
         boolean created = !Files.exists(settings.stateDir().resolve(BrokerPki.CA_CERT));
         boolean rsa = settings.tlsProfile().certificateKey().startsWith("RSA");

@@ -119,7 +119,10 @@ class FastTokenTest {
         DeviceAuthenticator strict = new DeviceAuthenticator(registry, true, Duration.ofMinutes(10), true);
         DeviceAuthenticator strictFull = new DeviceAuthenticator(registry, true, Duration.ofMinutes(10), false);
         List<String> quickly = new ArrayList<>();
-        for (Map.Entry<String, String> e : tokens().entrySet()) {
+        Map<String, String> tokens = tokens();
+        String standard = tokens.get("standard alphabet");
+        boolean alphabetDiffers = standard.contains("+") || standard.contains("/");
+        for (Map.Entry<String, String> e : tokens.entrySet()) {
             for (String device : List.of("dev-ec", "dev-rsa")) {
                 byte[] pw = e.getValue().getBytes(StandardCharsets.UTF_8);
                 DeviceAuthenticator.Decision q = quick.authenticate(CLIENT + device, pw, AT);
@@ -137,8 +140,13 @@ class FastTokenTest {
                 }
             }
         }
-        assertThat(quickly).containsExactlyInAnyOrder("good ES256 for dev-ec",
+        List<String> expected = new ArrayList<>(List.of("good ES256 for dev-ec",
                 "good ES256, claims reordered for dev-ec", "lifetime exactly 24 h for dev-ec",
-                "good RS256 for dev-rsa", "RS256 header on the EC device for dev-rsa");
+                "good RS256 for dev-rsa", "RS256 header on the EC device for dev-rsa"));
+        if (!alphabetDiffers) {
+            // no '-' or '_' in this run's random signature: the standard alphabet wrote the same token
+            expected.add("standard alphabet for dev-ec");
+        }
+        assertThat(quickly).containsExactlyInAnyOrderElementsOf(expected);
     }
 }

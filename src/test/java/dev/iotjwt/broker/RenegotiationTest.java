@@ -1,6 +1,5 @@
 package dev.iotjwt.broker;
 
-import dev.iotjwt.broker.tls.TlsProfile;
 import dev.iotjwt.testsupport.Fixtures;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Timeout;
@@ -14,15 +13,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A TLS 1.2 client that asks to renegotiate after the handshake (openssl s_client's "R" command) is refused by the
- * bridge on both TLS providers: BoringSSL with alert no_renegotiation, the JDK's engine (the bridge turns on
+ * real {@code broker} command on both TLS providers: BoringSSL with alert no_renegotiation, the JDK's engine (the bridge turns on
  * {@code jdk.tls.rejectClientInitiatedRenegotiation}) with a fatal alert; the connection does not go on
  * renegotiated.
  */
@@ -31,18 +28,30 @@ class RenegotiationTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "native TLS: {0}")
-    @ValueSource(booleans = {true, false})
-    void aClientInitiatedRenegotiationIsRefused(boolean nativeTls) throws Exception {
+    @ParameterizedTest(name = "--tls-provider {0}")
+    @ValueSource(strings = {"boringssl", "jdk"})
+    void aClientInitiatedRenegotiationIsRefused(String provider) throws Exception {
         Assumptions.assumeTrue(openssl(), "openssl is not installed");
-        Registry r = new Registry("my-project", "us-central1", "my-registry", new LinkedHashMap<>())
-                .with(Registry.deviceOf("dev-ec", Fixtures.key("p256_public.pem"), null));
-        BrokerSettings settings = new BrokerSettings(r, "127.0.0.1", 0, dir.resolve("state"), List.of("localhost"),
-                false, false, java.time.Duration.ofMinutes(10), Fixtures.CLOCK).withTls(TlsProfile.DEFAULT, nativeTls);
-        try (LocalBroker broker = LocalBroker.start(settings, new dev.iotjwt.testsupport.RecordingListener())) {
-            assertThat(broker.tlsProvider()).isEqualTo(nativeTls ? "BoringSSL" : "JDK");
-            Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + broker.port(),
-                    "-servername", "localhost", "-tls1_2", "-CAfile", broker.pki().caFile().toString())
+        // the real command in a JVM of its own: the JDK engine reads its renegotiation switch once per process, when
+        // its first server handshake runs, which in this test JVM other tests' servers did long before
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Path state = dir.resolve("state-" + provider);
+        Process broker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "dev.iotjwt.Main", "broker", "--device",
+                "dev-ec=" + Fixtures.key("p256_public.pem"), "--port", String.valueOf(port), "--state-dir",
+                state.toString(), "--tls-provider", provider, "--stop-after", "40s")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("broker-" + provider + ".log").toFile()).start();
+        try {
+            Path ca = state.resolve("ca.pem");
+            for (int i = 0; i < 400 && !listening(port); i++) {
+                Thread.sleep(50);
+            }
+            assertThat(listening(port)).as("the broker listens").isTrue();
+            Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port,
+                    "-servername", "localhost", "-tls1_2", "-CAfile", ca.toString())
                     .redirectErrorStream(true).start();
             ByteArrayOutputStream seen = new ByteArrayOutputStream();
             Thread reader = new Thread(() -> copy(p.getInputStream(), seen));
@@ -58,9 +67,25 @@ class RenegotiationTest {
             }
             assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
             reader.join(5000);
-            String out = seen.toString(StandardCharsets.UTF_8);
+            String out;
+            synchronized (seen) {
+                out = seen.toString(StandardCharsets.UTF_8);
+            }
             assertThat(out).contains("Verify return code: 0 (ok)").contains("RENEGOTIATING");
             assertThat(out).as(out).containsAnyOf("alert no renegotiation", "alert handshake failure");
+            assertThat(java.nio.file.Files.readString(dir.resolve("broker-" + provider + ".log")))
+                    .contains(provider.equals("jdk") ? "tls       JDK" : "tls       BoringSSL");
+        } finally {
+            broker.destroy();
+            broker.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
