@@ -107,7 +107,7 @@ final class CertInspectCommand implements Callable<Integer> {
             render(out, r);
         }
         out.flush();
-        return r.failed() ? ExitCodes.PROBLEM : ExitCodes.OK;
+        return r.problem() ? ExitCodes.PROBLEM : ExitCodes.OK;
     }
 
     private static void render(PrintWriter out, CertInspector.CertReport r) {

@@ -67,6 +67,14 @@ public final class CertInspector {
         public boolean failed() {
             return server && certificates.isEmpty();
         }
+
+        /**
+         * The server did not show its real chain: nothing arrived, or only its placeholder for clients that send no
+         * SNI. Either is a problem found (exit 1), unlike a chain that merely does not verify against the roots.
+         */
+        public boolean problem() {
+            return failed() || findings.stream().anyMatch(f -> f.code().equals("tls.sni-missing"));
+        }
     }
 
     public CertReport inspectFile(Path file, Instant now) throws InputException {
@@ -114,7 +122,7 @@ public final class CertInspector {
         String problem = findings.isEmpty() ? null : findings.get(0).message();
         X509Certificate leaf = r.chain().get(0);
         if (Certificates.noSniPlaceholder(leaf)) {
-            findings.add(Finding.warning("tls.sni-missing", "the server presented its placeholder certificate for"
+            findings.add(Finding.error("tls.sni-missing", "the server presented its placeholder certificate for"
                     + " clients that send no SNI ('" + Certificates.name(leaf) + "'): "
                     + (tls.sni() == null ? "no SNI was sent" : "it does not serve the SNI name '" + tls.sni() + "'"),
                     "the client must send the broker's host name as SNI (--sni NAME, or --host NAME rather than an IP"

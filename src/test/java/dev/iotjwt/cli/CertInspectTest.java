@@ -143,17 +143,20 @@ class CertInspectTest {
                 .sniChain("broker.test", root.leaf("broker.test")).mqtt(MqttMode.NONE).start()) {
             String port = String.valueOf(server.port());
             CliRun ip = CliRun.run("cert", "inspect", "--host", "127.0.0.1", "--port", port);
-            assertThat(ip.exitCode()).isZero();
+            assertThat(ip.exitCode()).as(ip.err()).isEqualTo(1);
+            assertThat(ip.err()).isEmpty();
             assertThat(ip.out()).contains("SNI        none sent").contains("[0] CN=invalid2.invalid")
-                    .contains("! tls.sni-missing: the server presented its placeholder certificate for clients that"
+                    .contains("✖ tls.sni-missing: the server presented its placeholder certificate for clients that"
                             + " send no SNI ('invalid2.invalid'): no SNI was sent")
                     .contains("fix: the client must send the broker's host name as SNI");
             CliRun noSni = CliRun.run("cert", "inspect", "--host", "broker.test", "--no-sni", "--port", port,
                     "--format", "json");
+            assertThat(noSni.exitCode()).isEqualTo(1);
             JsonObject o = JsonParser.parseString(noSni.out()).getAsJsonObject();
             assertThat(!o.has("sni") || o.get("sni").isJsonNull()).isTrue();
             assertThat(o.getAsJsonArray("findings").toString()).contains("tls.sni-missing");
             CliRun named = CliRun.run("cert", "inspect", "--host", "broker.test", "--port", port);
+            assertThat(named.exitCode()).isZero();
             assertThat(named.out()).contains("SNI        broker.test").contains("[0] CN=broker.test")
                     .doesNotContain("sni-missing");
         }
