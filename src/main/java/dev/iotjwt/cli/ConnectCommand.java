@@ -104,25 +104,40 @@ final class ConnectCommand implements Callable<Integer> {
             + " Repeatable; overrides the profile's roots.")
     List<Path> ca = new ArrayList<>();
 
-    @Option(names = "--sni", paramLabel = "NAME", description = "SNI name to send (default: the host name).")
-    String sni;
+    @ArgGroup(exclusive = true)
+    Sni sniChoice;
 
-    @Option(names = "--no-sni", description = "Send no SNI, as some device stacks do.")
-    boolean noSni;
+    static final class Sni {
+        @Option(names = "--sni", paramLabel = "NAME", required = true, description = "SNI name to send (default: the"
+                + " host name). It picks the certificate the server presents; the name verified stays the host"
+                + " dialled (see --verify-name).")
+        String name;
 
-    @Option(names = "--tls-version", paramLabel = "V", description = "TLS version to offer (TLSv1.2, TLSv1.3)."
-            + " Repeatable.")
+        @Option(names = "--no-sni", required = true, description = "Send no SNI, as some device stacks do.")
+        boolean none;
+    }
+
+    @Option(names = "--verify-name", paramLabel = "NAME", description = "Verify the server certificate against NAME"
+            + " instead of the host dialled (--host or the profile's), as a device that dials an address or an alias"
+            + " but checks another name.")
+    String verifyName;
+
+    @Option(names = "--tls-version", paramLabel = "V", converter = Converters.TlsVersionConverter.class,
+            description = "TLS version to offer: 1.2 or 1.3 (also TLSv1.2, tls1.3 …; 1.0 and 1.1 for old devices)."
+                    + " Repeatable.")
     List<String> tlsVersions = new ArrayList<>();
 
-    @Option(names = "--cipher", paramLabel = "NAME", description = "Cipher suite to offer (IANA name). Repeatable.")
+    @Option(names = "--cipher", paramLabel = "NAME", converter = Converters.CipherConverter.class,
+            description = "Cipher suite to offer (IANA name, or OpenSSL's). Repeatable.")
     List<String> ciphers = new ArrayList<>();
 
-    @Option(names = "--group", paramLabel = "NAME", description = "Named group (curve) to offer, e.g. secp256r1,"
-            + " x25519. Repeatable. Needs Java 20 or newer.")
+    @Option(names = "--group", paramLabel = "NAME", converter = Converters.GroupConverter.class,
+            description = "Named group (curve) to offer, e.g. secp256r1, x25519. Repeatable. Needs Java 20 or newer.")
     List<String> groups = new ArrayList<>();
 
-    @Option(names = "--signature-scheme", paramLabel = "NAME", description = "Signature scheme to offer, e.g."
-            + " ecdsa_secp256r1_sha256, as a device that can verify only P-256. Repeatable. Needs Java 19 or newer.")
+    @Option(names = "--signature-scheme", paramLabel = "NAME", converter = Converters.SignatureSchemeConverter.class,
+            description = "Signature scheme to offer, e.g. ecdsa_secp256r1_sha256, as a device that can verify only"
+                    + " P-256. Repeatable. Needs Java 19 or newer.")
     List<String> schemes = new ArrayList<>();
 
     @Option(names = "--device-time", paramLabel = "TIME", converter = Converters.InstantConverter.class,
@@ -187,6 +202,19 @@ final class ConnectCommand implements Callable<Integer> {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new ParameterException(spec.commandLine(), "--timeout must be positive");
         }
+        if (verifyName != null && verifyName.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "--verify-name must name a host");
+        }
+        if (password.jwt != null && spec.commandLine().getParseResult().hasMatchedOption("--ttl")) {
+            throw new ParameterException(spec.commandLine(), "--ttl goes with --key (a token minted here), not with"
+                    + " --jwt");
+        }
+        if (subscribe == null && spec.commandLine().getParseResult().hasMatchedOption("--wait")) {
+            throw new ParameterException(spec.commandLine(), "--wait goes with --subscribe");
+        }
+        if (publish == null && spec.commandLine().getParseResult().hasMatchedOption("--topic")) {
+            throw new ParameterException(spec.commandLine(), "--topic goes with --publish");
+        }
         String id = clientId();
         Instant now = deviceTime != null ? deviceTime : context.clock().instant();
         CaBundle roots = roots(p, now);
@@ -229,7 +257,8 @@ final class ConnectCommand implements Callable<Integer> {
                     : password.jwt.strip();
             origin = password.jwt.startsWith("@") ? "read from " + password.jwt.substring(1) : "given with --jwt";
         }
-        String sniName = noSni ? null : sni != null ? sni : TlsSockets.sniAllowed(h) ? h : null;
+        String sniName = sniChoice != null && sniChoice.none ? null : sniChoice != null ? sniChoice.name
+                : TlsSockets.sniAllowed(h) ? h : null;
         if (!groups.isEmpty() && !TlsSettings.groupsSupported()) {
             throw new ParameterException(spec.commandLine(), "--group needs Java 20 or newer to choose named groups"
                     + " per connection; this is Java " + Runtime.version().feature() + ": run with JAVA_HOME set to a"
@@ -241,7 +270,7 @@ final class ConnectCommand implements Callable<Integer> {
                     + " JAVA_HOME set to a newer JDK");
         }
         TlsSettings tls = new TlsSettings(sniName, List.copyOf(tlsVersions), List.copyOf(ciphers),
-                List.copyOf(groups), List.copyOf(schemes), now);
+                List.copyOf(groups), List.copyOf(schemes), now, verifyName);
         ClientIds.Parts parts = ClientIds.parse(id);
         String dev = parts != null ? parts.device() : device;
         String pubTopic = publish == null ? null : topic.equals("state") ? ClientIds.stateTopic(dev)

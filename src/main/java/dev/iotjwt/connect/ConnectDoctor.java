@@ -399,17 +399,29 @@ public final class ConnectDoctor {
         StepResult trust() {
             long start = System.nanoTime();
             String host = r.host();
-            TrustEvaluator.Result t = new TrustEvaluator().evaluate(probe.chain(), roots(), host, r.tls().verifyAt(),
+            // the name verified is the host dialled or the one given with --verify-name, never the SNI sent
+            String name = r.tls().verifiedName(host);
+            String nameOrigin = r.tls().verifyName() == null ? "the host dialled" : "given with --verify-name";
+            String sniSent = r.tls().sni() == null ? "none" : r.tls().sni();
+            TrustEvaluator.Result t = new TrustEvaluator().evaluate(probe.chain(), roots(), name, r.tls().verifyAt(),
                     probe.refusal() != null ? probe.refusal() : probe.error());
+            Map<String, String> facts = new LinkedHashMap<>();
+            facts.put("name verified", name + " (" + nameOrigin + ")");
+            facts.put("SNI sent", sniSent);
+            facts.putAll(t.facts());
             if (probe.handshake()) {
                 List<Finding> findings = t.findings().stream().filter(f -> !f.isError()).toList();
                 return new StepResult("trust", StepResult.statusOf(findings), "chain verifies"
                         + (t.anchor() != null ? ", anchored at " + t.anchor().replaceAll(" \\(SHA-256.*", "")
-                        : " (JDK trust store)") + "; host name " + host + " matches", t.facts(), findings,
-                        millis(start));
+                        : " (JDK trust store)") + "; the certificate names " + name + " (" + nameOrigin + "), SNI sent: "
+                        + sniSent, facts, findings, millis(start));
             }
             List<Finding> findings = new ArrayList<>(t.findings());
-            Map<String, String> facts = new LinkedHashMap<>(t.facts());
+            findings.replaceAll(f -> f.code().equals("trust.hostname-mismatch") ? Finding.error(f.code(), f.message()
+                    + " (the name verified: " + nameOrigin + "; SNI sent: " + sniSent + ")", r.tls().verifyName() == null
+                    && r.tls().sni() != null && !r.tls().sni().equalsIgnoreCase(host) ? "the SNI does not change the"
+                    + " name verified: dial the name the certificate carries, or give --verify-name NAME if the"
+                    + " device verifies another name than it dials" : f.hint()) : f);
             long deadline = deadline(start);
             Duration left = left(deadline);
             if (r.tls().sni() == null && dev.iotjwt.tls.TlsSockets.sniAllowed(host) && left == null) {

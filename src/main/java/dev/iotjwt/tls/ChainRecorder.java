@@ -13,6 +13,10 @@ import java.util.List;
  * Wraps the verifying PKIX trust manager: records the chain the server presented and the version and suite being
  * negotiated, then lets the real trust manager decide. Nothing is trusted that the wrapped manager refuses; the
  * recording only lets the diagnosis show a chain that did not verify.
+ *
+ * <p>On sockets it also checks the host name, against the socket's peer host only: the sockets of
+ * {@link TlsSockets} turn JSSE's endpoint identification off, because JSSE would accept a certificate for the SNI
+ * name too, so a different SNI would silently change the name verified.
  */
 final class ChainRecorder extends X509ExtendedTrustManager {
     private final X509ExtendedTrustManager verifier;
@@ -45,9 +49,14 @@ final class ChainRecorder extends X509ExtendedTrustManager {
     @Override
     public void checkServerTrusted(X509Certificate[] certs, String authType, Socket socket)
             throws CertificateException {
-        record(certs, socket instanceof SSLSocket s ? s.getHandshakeSession() : null);
+        SSLSession session = socket instanceof SSLSocket s ? s.getHandshakeSession() : null;
+        record(certs, session);
         try {
             verifier.checkServerTrusted(certs, authType, socket);
+            String name = session == null ? null : session.getPeerHost();
+            if (name == null || certs == null || certs.length == 0 || !Certificates.matchesHost(certs[0], name)) {
+                throw new CertificateException("no name of the server certificate matches '" + name + "'");
+            }
         } catch (CertificateException e) {
             refusal = e;
             throw e;

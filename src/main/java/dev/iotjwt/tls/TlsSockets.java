@@ -30,8 +30,11 @@ public final class TlsSockets {
     }
 
     /**
-     * Connects TCP to {@code address}, then shakes hands with host-name verification against {@code host}. The
-     * socket is returned after a successful handshake; on failure it is closed and the exception thrown.
+     * Connects TCP to {@code address}, then shakes hands with host-name verification against {@code host} (or the
+     * settings' explicit verification name). The SNI sent never changes the name verified: JSSE's own check would
+     * accept a certificate for the SNI name as well, so it is off and the context's {@link ChainRecorder} checks the
+     * socket's peer host, the one name given here. The socket is returned after a successful handshake; on failure
+     * it is closed and the exception thrown.
      */
     public static SSLSocket open(SSLContext context, InetSocketAddress address, String host, TlsSettings settings,
                                  Duration timeout) throws IOException {
@@ -41,11 +44,12 @@ public final class TlsSockets {
             raw.setTcpNoDelay(true);
             raw.connect(address, ms);
             raw.setSoTimeout(ms);
-            SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(raw, host, address.getPort(), true);
+            SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(raw, settings.verifiedName(host),
+                    address.getPort(), true);
             SSLParameters p = ssl.getSSLParameters();
             List<SNIServerName> names = settings.sni() == null ? List.of() : List.of(new SNIHostName(settings.sni()));
             p.setServerNames(names);
-            p.setEndpointIdentificationAlgorithm("HTTPS");
+            p.setEndpointIdentificationAlgorithm(null);
             if (!settings.protocols().isEmpty()) {
                 p.setProtocols(settings.protocols().toArray(String[]::new));
             }

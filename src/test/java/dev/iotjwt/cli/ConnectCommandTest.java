@@ -492,4 +492,116 @@ class ConnectCommandTest {
             assertThat(cause(r)).isEqualTo("tcp.refused");
         }
     }
+
+    private static JsonObject step(CliRun r, String id) {
+        for (var s : json(r).getAsJsonArray("steps")) {
+            if (s.getAsJsonObject().get("id").getAsString().equals(id)) {
+                return s.getAsJsonObject();
+            }
+        }
+        throw new AssertionError("no step " + id + " in " + r.out());
+    }
+
+    /** Issue 13, item 1: the SNI picks the certificate; it never changes the name the certificate is checked against. */
+    @Test
+    void theSniDoesNotChangeTheNameVerified() {
+        try (TlsTestServer server = new TlsTestServer().chain(pki.leaf("wrong.example")).start()) {
+            String port = String.valueOf(server.port());
+            String[] base = {"connect", "--host", "localhost", "--sni", "wrong.example", "--port", port, "--ca",
+                    rootPem.toString(), "--client-id", CLIENT_ID, "--key", Fixtures.key("p256_sec1.pem").toString(),
+                    "--timeout", "3s"};
+            CliRun json = CliRun.run(concat(List.of(base), "--format", "json"));
+            assertThat(json.exitCode()).as(json.out()).isEqualTo(1);
+            assertThat(cause(json)).as(json.out()).isEqualTo("trust.hostname-mismatch");
+            JsonObject trust = step(json, "trust");
+            assertThat(trust.get("status").getAsString()).isEqualTo("fail");
+            assertThat(trust.getAsJsonObject("facts").get("name verified").getAsString())
+                    .isEqualTo("localhost (the host dialled)");
+            assertThat(trust.getAsJsonObject("facts").get("SNI sent").getAsString()).isEqualTo("wrong.example");
+            assertThat(json(json).getAsJsonObject("cause").get("hint").getAsString()).contains("--verify-name");
+            CliRun text = CliRun.run(base);
+            assertThat(text.exitCode()).isEqualTo(1);
+            assertThat(text.out()).contains("do not include 'localhost'").contains("SNI sent: wrong.example")
+                    .doesNotContain("localhost matches");
+            assertThat(server.sni()).isEqualTo("wrong.example");
+            assertThat(server.connects()).as("no token over a connection whose name did not verify").isEmpty();
+
+            CliRun named = CliRun.run(concat(List.of(base), "--verify-name", "wrong.example", "--format", "json"));
+            assertThat(named.exitCode()).as(named.out()).isZero();
+            JsonObject ok = step(named, "trust");
+            assertThat(ok.get("status").getAsString()).isEqualTo("pass");
+            assertThat(ok.get("summary").getAsString()).contains("the certificate names wrong.example (given with"
+                    + " --verify-name), SNI sent: wrong.example");
+            assertThat(ok.getAsJsonObject("facts").get("name verified").getAsString())
+                    .isEqualTo("wrong.example (given with --verify-name)");
+            assertThat(server.connects()).hasSize(1);
+        }
+    }
+
+    /** A certificate for the host dialled verifies whatever SNI is sent, and the report says which SNI that was. */
+    @Test
+    void theHostDialledVerifiesWithAnotherSni() {
+        try (TlsTestServer server = new TlsTestServer().chain(pki.leaf("broker.test")).start()) {
+            CliRun r = connect(server.port(), "--sni", "alias.example");
+            assertThat(r.exitCode()).as(r.out()).isZero();
+            assertThat(step(r, "trust").get("summary").getAsString()).contains("the certificate names broker.test"
+                    + " (the host dialled), SNI sent: alias.example");
+            CliRun wrongName = connect(server.port(), "--verify-name", "other.example");
+            assertThat(cause(wrongName)).as(wrongName.out()).isEqualTo("trust.hostname-mismatch");
+            assertThat(server.connects()).hasSize(1);
+        }
+    }
+
+    /** Issue 13, item 2: the usual spellings of a TLS version, each offered as the JSSE name. */
+    @Test
+    void tlsVersionSpellings() {
+        try (TlsTestServer server = new TlsTestServer().chain(pki.leaf("broker.test")).protocols("TLSv1.2").start()) {
+            for (String v : List.of("1.2", "tls1.2", "TLSv1.2", "tlsv1_2", "TLSV1.2")) {
+                CliRun r = connect(server.port(), "--tls-version", v);
+                assertThat(r.exitCode()).as(v + "\n" + r.out() + r.err()).isZero();
+                assertThat(step(r, "tls").getAsJsonObject("facts").get("offered versions").getAsString())
+                        .isEqualTo("TLSv1.2");
+            }
+        }
+    }
+
+    /** Issue 13, item 2: a value no TLS stack knows, or options that contradict, are usage errors before any network. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "--tls-version banana | 'banana' is not a TLS version: give 1.2 or 1.3",
+            "--tls-version 2.0 | '2.0' is not a TLS version",
+            "--cipher TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA265 | did you mean TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256?",
+            "--group secp256r2 | 'secp256r2' is not a named group: did you mean secp256r1?",
+            "--signature-scheme ecdsa_secp256r1_sha265 | did you mean ecdsa_secp256r1_sha256?",
+            "--sni a.example --no-sni | --sni=NAME, --no-sni are mutually exclusive",
+            "--topic state | --topic goes with --publish",
+            "--wait 1s | --wait goes with --subscribe"})
+    void badValuesAndContradictionsAreUsageErrors(String options, String message) {
+        try (TlsTestServer server = new TlsTestServer().chain(pki.leaf("broker.test")).start()) {
+            CliRun r = connect(server.port(), options.split(" "));
+            assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(2);
+            assertThat(r.err()).contains(message).startsWith("iotjwt: ");
+            assertThat(r.out()).isEmpty();
+            assertThat(server.acceptedConnections()).as("no network step").isZero();
+        }
+    }
+
+    @Test
+    void otherSpellingsOfSuitesGroupsAndSchemesAreAccepted() {
+        CliRun r = connect(1, "--cipher", "ECDHE-ECDSA-AES128-GCM-SHA256", "--cipher",
+                "tls_aes_128_gcm_sha256", "--signature-scheme", "ECDSA_SECP256R1_SHA256", "--group", "P-256");
+        if (Runtime.version().feature() >= 20) {
+            assertThat(cause(r)).as(r.err()).isEqualTo("tcp.refused");
+        } else {
+            assertThat(r.err()).contains("--group needs Java 20");
+        }
+    }
+
+    @Test
+    void aTokenFromElsewhereTakesNoTtl() {
+        CliRun r = CliRun.run("connect", "--host", "broker.test", "--client-id", CLIENT_ID, "--jwt", "a.b.c", "--ttl",
+                "5m");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--ttl goes with --key");
+    }
 }
