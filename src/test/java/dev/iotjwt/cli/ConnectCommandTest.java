@@ -523,7 +523,9 @@ class ConnectCommandTest {
             assertThat(text.exitCode()).isEqualTo(1);
             assertThat(text.out()).contains("do not include 'localhost'").contains("SNI sent: wrong.example")
                     .doesNotContain("localhost matches");
-            assertThat(server.sni()).isEqualTo("wrong.example");
+            // the tcp step's bare connections record no SNI; every TLS hello sent wrong.example
+            assertThat(server.awaitHandshakes(4, Duration.ofSeconds(5))).extracting(TlsTestServer.Handshake::sni)
+                    .contains("wrong.example").doesNotContain("localhost");
             assertThat(server.connects()).as("no token over a connection whose name did not verify").isEmpty();
 
             CliRun named = CliRun.run(concat(List.of(base), "--verify-name", "wrong.example", "--format", "json"));
