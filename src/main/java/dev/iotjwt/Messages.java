@@ -55,13 +55,58 @@ public final class Messages {
      */
     public static String quoteElidingTokens(String s, int max) {
         String head = s.length() > max ? s.substring(0, max) : s;
-        String shown = printable(TOKEN.matcher(head).replaceAll("$1.<signature elided>"));
+        String shown = printable(elideTokens(head));
         return s.length() > max ? shown + "… (" + s.length() + " characters)" : shown;
     }
 
-    /** A JWT's three segments: the header is base64url JSON ("ey"), the signature at least 8 characters. */
+    /**
+     * Every JWT-shaped run in {@code s} with its signature replaced by {@code <signature elided>}: three base64url (or
+     * base64) segments of which the first decodes to a JSON object however it begins ({@code ey…}, or {@code IHsi…}
+     * for a header with a leading space) that starts with a member, or whose segments are as long as a signed
+     * token's.
+     */
+    public static String elideTokens(String s) {
+        return TOKEN.matcher(s).replaceAll(m -> jwtShaped(m.group(2), m.group(3), m.group(4))
+                ? java.util.regex.Matcher.quoteReplacement(m.group(1) + ".<signature elided>")
+                : java.util.regex.Matcher.quoteReplacement(m.group()));
+    }
+
+    /** Whether three dot-separated segments look like a JWS (see {@link #elideTokens(String)}). */
+    public static boolean jwtShaped(String header, String claims, String signature) {
+        if (signature.length() < 8) {
+            return false;
+        }
+        if (header.startsWith("ey") || decodesToObject(header)) {
+            return true;
+        }
+        // a header that does not decode (cut, re-encoded) still shows a signed token's shape: the shortest ES256
+        // signature is 86 characters, a header and claims at least 16 each
+        return header.length() >= 16 && claims.length() >= 16 && signature.length() >= 64;
+    }
+
+    private static boolean decodesToObject(String segment) {
+        String core = segment.replace('+', '-').replace('/', '_');
+        int end = core.length();
+        while (end > 0 && core.charAt(end - 1) == '=') {
+            end--;
+        }
+        core = core.substring(0, Math.min(end, 64) - Math.min(end, 64) % 4);
+        if (core.isEmpty() || core.indexOf('=') >= 0) {
+            return false;
+        }
+        try {
+            String text = new String(java.util.Base64.getUrlDecoder().decode(core),
+                    java.nio.charset.StandardCharsets.ISO_8859_1);
+            // an object with a member, {"…, after any whitespace: a word such as "example0" decodes to '{' alone
+            return text.strip().matches("(?s)\\{\\s*\".*");
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** Three base64url (or base64) segments joined by '.', the header at least 8 characters. */
     private static final Pattern TOKEN = Pattern.compile(
-            "(ey[A-Za-z0-9_=+/-]{8,}\\.[A-Za-z0-9_=+/-]*)\\.[A-Za-z0-9_=+/-]{8,}");
+            "(([A-Za-z0-9_=+/-]{8,})\\.([A-Za-z0-9_=+/-]*))\\.([A-Za-z0-9_=+/-]*)");
 
     /** Control characters (NUL, ESC, BEL, line breaks, DEL...) shown as {@code \xNN}. */
     public static String printable(String s) {

@@ -15,8 +15,8 @@ final class CheckView {
     }
 
     void render(CheckReport r, boolean strict) {
-        out.println("Header     " + (r.header() == null ? "(does not decode)" : r.header()));
-        out.println("Claims     " + (r.claims() == null ? "(do not decode)" : r.claims()));
+        out.println("Header     " + (r.header() == null ? "(does not decode)" : escaped(r.header().toString())));
+        out.println("Claims     " + (r.claims() == null ? "(do not decode)" : escaped(r.claims().toString())));
         if (r.times() != null) {
             time("iat", r.times().iat());
             time("exp", r.times().exp());
@@ -59,6 +59,10 @@ final class CheckView {
             out.println("  " + (r.expected().firstDifference() == null ? "" : "first difference in the "
                     + r.expected().firstDifference() + " segment: ") + r.expected().detail());
         }
+        if (r.expectedWithheld() != null) {
+            out.println();
+            out.println(r.expectedWithheld());
+        }
         out.println();
         out.println("Verdict");
         for (CheckReport.Verdict v : r.verdicts()) {
@@ -71,6 +75,26 @@ final class CheckView {
         out.println(r.ok() ? "OK: no errors" + (strict ? " under strict rules" : "")
                 : "FAIL: " + r.findings().stream().filter(Finding::isError).count() + " error"
                 + (r.findings().stream().filter(Finding::isError).count() == 1 ? "" : "s"));
+    }
+
+    /**
+     * JSON text with DEL and the C1 controls (U+007F–U+009F) written as JSON escapes (backslash, u, four hex
+     * digits), as Gson writes the C0 ones: a terminal acts on them (U+009B is CSI) when they are printed raw.
+     */
+    static String escaped(String json) {
+        StringBuilder sb = null;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c >= 0x7f && c < 0xa0) {
+                if (sb == null) {
+                    sb = new StringBuilder(json.length() + 16).append(json, 0, i);
+                }
+                sb.append(String.format("\\u%04x", (int) c));
+            } else if (sb != null) {
+                sb.append(c);
+            }
+        }
+        return sb == null ? json : sb.toString();
     }
 
     private void time(String name, ClaimTime t) {

@@ -136,12 +136,14 @@ public final class Cli {
             }
         }
         // a token given where picocli expected none (a misspelt --jwt, an extra argument) shows its header only
+        // (however its header begins: " {" encodes to IHsi…)
         return JWT_ARG.matcher(message).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
-                "'" + (m.group(1) == null ? "" : m.group(1)) + m.group(2) + ".….<elided>'"));
+                m.group(2).startsWith("ey") || dev.iotjwt.Messages.jwtShaped(m.group(2), m.group(3), m.group(4))
+                        ? "'" + (m.group(1) == null ? "" : m.group(1)) + m.group(2) + ".….<elided>'" : m.group()));
     }
 
     private static final java.util.regex.Pattern JWT_ARG = java.util.regex.Pattern.compile(
-            "'([^'=]*=)?(ey[A-Za-z0-9_-]{8,})\\.[A-Za-z0-9_=+/-]+\\.[A-Za-z0-9_=+/-]*'");
+            "'([^'=]*=)?([A-Za-z0-9_-]{8,})\\.([A-Za-z0-9_=+/-]+)\\.([A-Za-z0-9_=+/-]*)'");
 
     private static int executionError(Exception ex, CommandLine cmd, ParseResult parseResult) {
         PrintWriter err = cmd.getErr();

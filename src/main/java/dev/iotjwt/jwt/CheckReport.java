@@ -15,10 +15,13 @@ import java.util.List;
  * @param signature what is known about the signature
  * @param findings  every finding, in the order the rules ran
  * @param verdicts  what Google IoT Core (lenient) and strict successors would say
- * @param expected  the correct token for the same header and claims, when a private key was given; else null
+ * @param expected  the correct token for the same header and claims, when a private key was given and the claims
+ *                  are ones {@code mint} signs by default; else null
+ * @param expectedWithheld why the correct token is not shown although a private key was given; else null
  */
 public record CheckReport(boolean ok, JsonObject header, JsonObject claims, TimeFacts times, SignatureFacts signature,
-                          List<Finding> findings, List<Verdict> verdicts, Expected expected) {
+                          List<Finding> findings, List<Verdict> verdicts, Expected expected,
+                          String expectedWithheld) {
 
     /** A time claim: its value, ISO-8601 UTC and relative to now. */
     public record ClaimTime(long epoch, String utc, String relative) {

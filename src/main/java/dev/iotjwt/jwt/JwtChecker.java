@@ -45,7 +45,13 @@ public final class JwtChecker {
     /** Before this, a device clock was never set (IoT Core did not exist). */
     static final Instant CLOCK_SET_AFTER = Instant.parse("2015-01-01T00:00:00Z");
     /** Codes that Google tolerated but strict successors refuse. */
-    static final Set<String> STRICT_ERRORS = Set.of("jwt.base64.padding", "jwt.claim.type");
+    static final Set<String> STRICT_ERRORS = Set.of("jwt.base64.padding", "jwt.claim.type",
+            "jwt.base64.non-canonical");
+    /**
+     * How deep arrays and objects may nest in the header or the claims. IoT Core's tokens nest one level; a token
+     * nested 20,000 arrays deep overflowed the stack of every JSON walk after the parse.
+     */
+    public static final int MAX_JSON_DEPTH = 64;
 
     private static final String[] SEGMENT = {"header", "claims", "signature"};
 
@@ -58,7 +64,7 @@ public final class JwtChecker {
         List<Verdict> verdicts = List.of(verdict("google", lenient), verdict("strict", strict));
         boolean ok = shown.stream().noneMatch(Finding::isError);
         return new CheckReport(ok, run.header, run.claims, run.times(), run.signatureFacts, shown, verdicts,
-                run.expected);
+                run.expected, run.expectedWithheld);
     }
 
     private static Finding strictly(Finding f) {
@@ -74,7 +80,10 @@ public final class JwtChecker {
     }
 
     /** One segment of the token as the device wrote it, and what it decodes to. */
-    private record Segment(String text, byte[] bytes, boolean padded, boolean standardAlphabet) {
+    private record Segment(String text, byte[] bytes, boolean padded, boolean standardAlphabet, boolean nonCanonical) {
+        Segment(String text, byte[] bytes, boolean padded, boolean standardAlphabet) {
+            this(text, bytes, padded, standardAlphabet, false);
+        }
     }
 
     /** One check of one token: mutable while the rules run, then read into the report. */
@@ -87,6 +96,7 @@ public final class JwtChecker {
         Long exp;
         SignatureFacts signatureFacts;
         Expected expected;
+        String expectedWithheld;
         Segment[] segments = new Segment[0];
         JwtAlg alg;
 
@@ -149,6 +159,7 @@ public final class JwtChecker {
             segments = new Segment[n];
             List<String> padded = new ArrayList<>();
             List<String> standard = new ArrayList<>();
+            List<String> nonCanonical = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 segments[i] = segment(parts[i], i);
                 if (segments[i].padded()) {
@@ -156,6 +167,9 @@ public final class JwtChecker {
                 }
                 if (segments[i].standardAlphabet()) {
                     standard.add(SEGMENT[i]);
+                }
+                if (segments[i].nonCanonical()) {
+                    nonCanonical.add(SEGMENT[i]);
                 }
             }
             if (!padded.isEmpty()) {
@@ -170,6 +184,14 @@ public final class JwtChecker {
                         + (standard.size() == 1 ? " uses" : "s use") + " '+' or '/' from the standard base64"
                         + " alphabet; a JWT uses base64url, with '-' and '_'", "encode with the URL-safe alphabet:"
                         + " replace '+' with '-' and '/' with '_', and drop '='"));
+            }
+            if (!nonCanonical.isEmpty()) {
+                findings.add(Finding.warning("jwt.base64.non-canonical", "the last character of the "
+                        + join(nonCanonical) + " segment" + (nonCanonical.size() == 1 ? " sets" : "s set")
+                        + " unused low bits, so the same bytes have another, canonical base64url text (RFC 4648"
+                        + " §3.5); Google IoT Core decoded it, strict brokers compare the text and refuse it",
+                        "encode each segment with a standard base64url encoder (the unused bits are zero), and sign"
+                                + " that text"));
             }
             return t;
         }
@@ -207,7 +229,9 @@ public final class JwtChecker {
                 return new Segment(text, null, padded, standard);
             }
             try {
-                return new Segment(text, Base64.getUrlDecoder().decode(url), padded, standard);
+                byte[] bytes = Base64.getUrlDecoder().decode(url);
+                boolean nonCanonical = !Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).equals(url);
+                return new Segment(text, bytes, padded, standard, nonCanonical);
             } catch (IllegalArgumentException e) {
                 findings.add(Finding.error("jwt.malformed", what + " does not decode as base64url: "
                         + e.getMessage(), null));
@@ -227,6 +251,13 @@ public final class JwtChecker {
             } catch (CharacterCodingException e) {
                 findings.add(Finding.error("jwt.malformed", what + " decodes to bytes that are not UTF-8 text, so"
                         + " not JSON", "base64url-encode the JSON text itself"));
+                return null;
+            }
+            int depth = depth(text);
+            if (depth > MAX_JSON_DEPTH) {
+                findings.add(Finding.error("jwt.malformed", what + " nests arrays and objects " + depth + " levels"
+                        + " deep; at most " + MAX_JSON_DEPTH + " are read (a token's JSON nests 1 or 2)", "the "
+                        + SEGMENT[index] + " must be a flat JSON object of the header fields or the claims"));
                 return null;
             }
             try {
@@ -280,13 +311,25 @@ public final class JwtChecker {
             } else {
                 alg = JwtAlg.valueOf(a.getAsString());
             }
+            // typ is information, under --strict too: IoT Core took tokens without it (Google's own Java sample, jjwt
+            // 0.9.1, writes none), RFC 7519 §5.1 makes it optional, and no successor is known to refuse its absence
             JsonElement typ = header.get("typ");
             if (typ == null) {
-                findings.add(Finding.warning("jwt.header.typ", "the header has no typ", "add \"typ\":\"JWT\" to the"
-                        + " header"));
+                findings.add(Finding.info("jwt.header.typ", "the header has no typ; IoT Core accepted such tokens",
+                        "add \"typ\":\"JWT\" to the header"));
             } else if (!isString(typ) || !typ.getAsString().equalsIgnoreCase("JWT")) {
-                findings.add(Finding.warning("jwt.header.typ", "the header's typ is " + typ + ", not \"JWT\"",
-                        "set \"typ\":\"JWT\""));
+                findings.add(Finding.info("jwt.header.typ", "the header's typ is " + abbreviate(typ.toString())
+                        + ", not \"JWT\"", "set \"typ\":\"JWT\""));
+            }
+            JsonElement crit = header.get("crit");
+            if (crit != null) {
+                String b64 = header.has("b64") ? " (with b64 " + abbreviate(header.get("b64").toString()) + ")" : "";
+                findings.add(Finding.error("jwt.header.crit", "the header has crit " + abbreviate(crit.toString())
+                        + b64 + ": a verifier that does not understand every listed extension must refuse the token"
+                        + " (RFC 7515 §4.1.11), and IoT Core's rules have none" + (crit.isJsonArray()
+                        && crit.getAsJsonArray().isEmpty() ? "; an empty crit list is itself invalid" : ""),
+                        "remove crit" + (b64.isEmpty() ? "" : " and b64") + " from the header: {\"alg\":\""
+                                + (alg != null ? alg : "ES256") + "\",\"typ\":\"JWT\"}"));
             }
         }
 
@@ -601,6 +644,10 @@ public final class JwtChecker {
             if (signer == null || segments[0].bytes() == null || segments[1].bytes() == null) {
                 return;
             }
+            expectedWithheld = withheld();
+            if (expectedWithheld != null) {
+                return;
+            }
             Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
             String input = url.encodeToString(segments[0].bytes()) + "." + url.encodeToString(segments[1].bytes());
             String token;
@@ -635,6 +682,40 @@ public final class JwtChecker {
             expected = new Expected(token, null, "the device's token is identical");
         }
 
+        /**
+         * Why the correct token is not shown, or null when it is: it is shown only for claims {@code mint} signs by
+         * default, so that a log of {@code check --key} on tokens from elsewhere is no signing service.
+         */
+        private String withheld() {
+            String why = "the correct token is not shown: ";
+            if (header == null || claims == null) {
+                return why + "the header or the claims do not decode";
+            }
+            if (header.has("crit")) {
+                return why + "the header has crit, which mint never writes";
+            }
+            if (iat == null || exp == null) {
+                return why + "the claims have no usable " + (iat == null ? "iat" : "exp") + ", and mint signs only"
+                        + " tokens with both";
+            }
+            long lifetime = exp - iat;
+            if (lifetime <= 0 || lifetime > MAX_LIFETIME.getSeconds()) {
+                return why + "its lifetime (exp − iat) " + (lifetime <= 0 ? "is not positive" : "of "
+                        + Times.human(Duration.ofSeconds(lifetime)) + " is over 24 h") + ", which mint signs only"
+                        + (lifetime <= 0 ? " never" : " with --allow-long-ttl");
+            }
+            Instant now = request.now();
+            if (Instant.ofEpochSecond(exp).isBefore(now.minus(MAX_LIFETIME))) {
+                return why + "it expired " + Times.human(Duration.between(Instant.ofEpochSecond(exp), now))
+                        + " ago, more than 24 h before now";
+            }
+            if (Instant.ofEpochSecond(iat).isAfter(now.plus(request.skew()))) {
+                return why + "its iat is " + Times.human(Duration.between(now, Instant.ofEpochSecond(iat)))
+                        + " in the future, beyond the " + Times.human(request.skew()) + " skew";
+            }
+            return null;
+        }
+
         TimeFacts times() {
             if (iat == null && exp == null) {
                 return null;
@@ -653,6 +734,30 @@ public final class JwtChecker {
     }
 
     // ---- helpers ----
+
+    /** The deepest nesting of '[' and '{' in JSON text, outside strings (whatever else is wrong with it). */
+    static int depth(String text) {
+        int depth = 0;
+        int max = 0;
+        boolean inString = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '[' || c == '{') {
+                max = Math.max(max, ++depth);
+            } else if ((c == ']' || c == '}') && depth > 0) {
+                depth--;
+            }
+        }
+        return max;
+    }
 
     private static boolean fits(JwtAlg alg, VerifyKey k) {
         return alg == JwtAlg.RS256 ? k.type().isRsa() : k.type().isP256();

@@ -159,6 +159,19 @@ class DeviceAuthenticatorTest {
     }
 
     @Test
+    void critHeadersAndDeepNestingAreRefusedWithTheCheckersCodes() {
+        String crit = TokenForge.es256(ec.privateKey()).header("{\"alg\":\"ES256\",\"typ\":\"JWT\","
+                + "\"crit\":[\"x-device\"],\"x-device\":1}").claims(NOW, NOW + 3600, "my-project").build();
+        assertThat(auth("dev-ec", crit, false).code()).isEqualTo("jwt.header.crit");
+        assertThat(auth("dev-ec", crit, true).code()).isEqualTo("jwt.header.crit");
+        String deep = TokenForge.es256(ec.privateKey()).claims("{\"iat\":" + NOW + ",\"exp\":" + (NOW + 60)
+                + ",\"aud\":" + "[".repeat(20_000) + "]".repeat(20_000) + "}").build();
+        DeviceAuthenticator.Decision d = auth("dev-ec", deep, false);
+        assertThat(d.code()).isEqualTo("jwt.malformed");
+        assertThat(d.reason()).contains("20001 levels deep");
+    }
+
+    @Test
     void paddingIsRefusedOnlyUnderStrict() {
         String padded = TokenForge.es256(ec.privateKey()).claims("{\"iat\":" + NOW + ",\"exp\":" + (NOW + 60)
                 + ",\"aud\":\"my-project\",\"n\":12}").padded().build();

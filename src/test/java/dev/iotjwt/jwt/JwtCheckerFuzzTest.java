@@ -21,7 +21,9 @@ import java.util.List;
  * Hostile tokens, judged as {@code iotjwt check} judges them at the fixed time, with the fixtures' keys: every token
  * ends in a report (never an exception) whose findings are one line each and show no key material, and the report
  * serialises to JSON. The last byte of an input chooses the keys (none, the P-256 private key, the RSA public key,
- * both), the project and strictness; the rest is the token.
+ * both), the project, strictness and (bit 16) nesting; the rest is the token, or with nesting the text of an aud
+ * nested in arrays and objects as deep as the text's length says (0 to 199 levels, on both sides of
+ * {@link JwtChecker#MAX_JSON_DEPTH}): mutations rarely build nesting themselves.
  */
 class JwtCheckerFuzzTest {
     private static final FuzzStats STATS = new FuzzStats("JwtCheckerFuzzTest.checkToken");
@@ -33,8 +35,11 @@ class JwtCheckerFuzzTest {
     @FuzzTest(maxDuration = "15s") // the build sets its own bounds (pom.xml: fuzz.runs.*, fuzz.duration)
     void checkToken(FuzzedDataProvider data) {
         STATS.count();
-        int mode = data.consumeInt(0, 15);
+        int mode = data.consumeInt(0, 31);
         String token = data.consumeRemainingAsString();
+        if ((mode & 16) != 0) {
+            token = nested(token);
+        }
         FuzzChecks.input(token);
         List<VerifyKey> keys = new ArrayList<>();
         if ((mode & 1) != 0) {
@@ -64,6 +69,25 @@ class JwtCheckerFuzzTest {
             }
         }
         FuzzChecks.noSecret("the JSON report", JSON.toJson(report), echoed, null);
+    }
+
+    /** A token whose aud is {@code text} nested {@code text.length() % 200} levels deep, arrays and objects mixed. */
+    static String nested(String text) {
+        int depth = text.length() % 200;
+        StringBuilder open = new StringBuilder();
+        StringBuilder close = new StringBuilder();
+        for (int i = 0; i < depth; i++) {
+            boolean object = i < text.length() && (text.charAt(i) & 1) != 0;
+            open.append(object ? "{\"a\":" : "[");
+            close.insert(0, object ? "}" : "]");
+        }
+        String claims = "{\"iat\":" + Fixtures.NOW.getEpochSecond() + ",\"exp\":"
+                + (Fixtures.NOW.getEpochSecond() + 3600) + ",\"aud\":" + open + new com.google.gson.JsonPrimitive(text)
+                + close + "}";
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        return b64.encodeToString("{\"alg\":\"ES256\",\"typ\":\"JWT\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                + "." + b64.encodeToString(claims.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "."
+                + "A".repeat(86);
     }
 
     private static String echoed(String token, CheckReport report) {

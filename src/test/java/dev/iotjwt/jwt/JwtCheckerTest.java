@@ -167,7 +167,23 @@ class JwtCheckerTest {
         String none = goodRs256().header("{\"alg\":\"none\"}").build();
         CheckReport r = check(none);
         assertThat(finding(r, "jwt.header.alg").message()).contains("unsigned");
-        assertThat(finding(r, "jwt.header.typ").severity()).isEqualTo(Severity.WARNING);
+        // info since issue 13: IoT Core took tokens without typ (Google's Java sample, jjwt 0.9.1, writes none)
+        assertThat(finding(r, "jwt.header.typ").severity()).isEqualTo(Severity.INFO);
+        assertThat(finding(checkStrict(none), "jwt.header.typ").severity()).isEqualTo(Severity.INFO);
+    }
+
+    @Test
+    void critIsRefusedAndNestingIsBoundedInHeaderAndClaims() {
+        CheckReport crit = check(goodRs256().header("{\"alg\":\"RS256\",\"typ\":\"JWT\",\"crit\":[]}").build(),
+                publicOf(rsa));
+        assertThat(finding(crit, "jwt.header.crit").severity()).isEqualTo(Severity.ERROR);
+        assertThat(finding(crit, "jwt.header.crit").message()).contains("empty crit");
+        CheckReport deep = check(goodRs256().header("{\"alg\":\"RS256\",\"x\":" + "[".repeat(70)
+                + "]".repeat(70) + "}").build(), publicOf(rsa));
+        assertThat(finding(deep, "jwt.malformed").message()).contains("header segment nests arrays and objects 71"
+                + " levels deep");
+        assertThat(deep.header()).isNull();
+        assertThat(JwtChecker.depth("{\"a\":\"[[[[\\\"[[\",\"b\":[{}]}")).isEqualTo(3);
     }
 
     @Test
