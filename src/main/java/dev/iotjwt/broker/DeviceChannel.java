@@ -163,7 +163,7 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof MqttMessage m) || draining || closing) {
-            if (draining && !(msg instanceof MqttMessage)) {
+            if (draining) {
                 report.drained();
             }
             ReferenceCountUtil.release(msg);
