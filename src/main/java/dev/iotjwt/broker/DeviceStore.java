@@ -94,8 +94,4 @@ public final class DeviceStore implements BridgeView {
     DeviceChannel connection(String device) {
         return connections.get(device);
     }
-
-    int connected() {
-        return connections.size();
-    }
 }

@@ -175,14 +175,13 @@ final class FastToken {
             if (i + 6 > b.length) {
                 return -1;
             }
-            byte[] six = Arrays.copyOfRange(b, i, i + 6);
-            if (Arrays.equals(six, IAT)) {
+            if (Arrays.equals(b, i, i + 6, IAT, 0, 6)) {
                 return 0;
             }
-            if (Arrays.equals(six, EXP)) {
+            if (Arrays.equals(b, i, i + 6, EXP, 0, 6)) {
                 return 1;
             }
-            return Arrays.equals(six, AUD) ? 2 : -1;
+            return Arrays.equals(b, i, i + 6, AUD, 0, 6) ? 2 : -1;
         }
 
         private static final byte[] IAT = "\"iat\":".getBytes(StandardCharsets.US_ASCII);

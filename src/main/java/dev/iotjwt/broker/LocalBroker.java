@@ -179,11 +179,6 @@ public final class LocalBroker implements AutoCloseable {
         return bridge.tls().server().provider();
     }
 
-    /** How many devices are connected now. */
-    public int connectedDevices() {
-        return bridge.store().connected();
-    }
-
     /**
      * Sets a device's config (its next version) and sends it at once to the device when it is connected and
      * subscribed to its config.

@@ -7,11 +7,9 @@ import picocli.CommandLine.TypeConversionException;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -72,7 +70,7 @@ final class Converters {
                 }
             }
             throw new TypeConversionException("'" + value + "' is not a cipher suite" + didYouMean(v,
-                    names(TlsNames::suite)) + " (IANA names such as TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, or"
+                    TlsNames.suiteNames()) + " (IANA names such as TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, or"
                     + " OpenSSL's)");
         }
     }
@@ -86,7 +84,7 @@ final class Converters {
                 return TlsNames.group(id);
             }
             throw new TypeConversionException("'" + value + "' is not a named group" + didYouMean(value.strip(),
-                    names(TlsNames::group)) + " (e.g. secp256r1, x25519)");
+                    TlsNames.groupNames()) + " (e.g. secp256r1, x25519)");
         }
     }
 
@@ -94,7 +92,7 @@ final class Converters {
     static final class SignatureSchemeConverter implements ITypeConverter<String> {
         @Override
         public String convert(String value) {
-            List<String> known = names(TlsNames::signatureScheme);
+            java.util.Collection<String> known = TlsNames.signatureSchemeNames();
             for (String k : known) {
                 if (k.equalsIgnoreCase(value.strip())) {
                     return k;
@@ -103,18 +101,6 @@ final class Converters {
             throw new TypeConversionException("'" + value + "' is not a signature scheme" + didYouMean(value.strip(),
                     known) + " (e.g. ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256)");
         }
-    }
-
-    /** Every name a TLS names table knows for the two-byte ids, GREASE and unknown ids left out. */
-    private static List<String> names(IntFunction<String> naming) {
-        List<String> out = new ArrayList<>();
-        for (int id = 0; id <= 0xffff; id++) {
-            String n = naming.apply(id);
-            if (!n.equals("GREASE") && !n.startsWith("0x")) {
-                out.add(n);
-            }
-        }
-        return out;
     }
 
     /** ": did you mean X?" for the known name closest to {@code value} (case ignored), or "" when none is close. */

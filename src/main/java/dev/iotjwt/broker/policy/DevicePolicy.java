@@ -6,7 +6,6 @@ import dev.iotjwt.diagnose.Finding;
 import dev.iotjwt.mqtt.ClientIds;
 import dev.iotjwt.time.Times;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -438,8 +437,4 @@ public final class DevicePolicy {
                 + "), accepted within the " + Times.human(skew) + " skew; " + closes;
     }
 
-    /** Bytes of a payload as a report shows them. */
-    static String text(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
-    }
 }

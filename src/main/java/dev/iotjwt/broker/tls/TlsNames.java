@@ -148,6 +148,21 @@ public final class TlsNames {
     }
 
     /** The IANA name of a signature scheme (ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256 …), GREASE, or 0xNNNN. */
+    /** Every suite name of the table (IANA). */
+    public static java.util.Collection<String> suiteNames() {
+        return java.util.Collections.unmodifiableCollection(SUITES.values());
+    }
+
+    /** Every group name of the table (IANA). */
+    public static java.util.Collection<String> groupNames() {
+        return java.util.Collections.unmodifiableCollection(GROUPS.values());
+    }
+
+    /** Every signature scheme name of the table (IANA). */
+    public static java.util.Collection<String> signatureSchemeNames() {
+        return java.util.Collections.unmodifiableCollection(SCHEMES.values());
+    }
+
     public static String signatureScheme(int id) {
         if (isGrease(id)) {
             return "GREASE";
