@@ -2,6 +2,7 @@
 # The same 'iotjwt bench' load against 'iotjwt broker' (a JWT verified per connection) and against mosquitto with TLS
 # and a password file, in one run: connects per second, connect latency, resident memory with every device held.
 # Usage: bench/broker.sh [DEVICES] [CONCURRENCY] [ROUNDS]     (default 10000 devices, concurrency 32, 2 rounds)
+# BROKER_JAVA_OPTS: JVM options for the bridge alone (e.g. another collector), IOTJWT_JAVA_OPTS for both JVMs.
 # Resident memory is read from /proc once every device is connected (after a full GC for the Java heap figure).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,6 +52,7 @@ warm=$(( devices < 3000 ? devices : 3000 ))
 pids=""
 trap 'kill $pids 2>/dev/null || true' EXIT
 run_iotjwt() {   # ROUND: a fresh broker, a warm-up pass, the measured pass; memory once every device is connected
+  IOTJWT_JAVA_OPTS="${BROKER_JAVA_OPTS:-${IOTJWT_JAVA_OPTS:-}}" \
   ./iotjwt broker --registry "$work/fleet/registry.json" --state-dir "$work/pki" --port 18890 --stop-after 600s \
     >/dev/null 2>"$work/iotjwt-broker.log" &
   local broker=$!; pids="$broker"

@@ -66,6 +66,10 @@ public final class Messages {
      * token's.
      */
     public static String elideTokens(String s) {
+        int dot = s.indexOf('.');
+        if (dot < 0 || s.indexOf('.', dot + 1) < 0) {
+            return s; // a JWS has two dots: most text (a client id, a topic) has not, and skips the scan
+        }
         return TOKEN.matcher(s).replaceAll(m -> jwtShaped(m.group(2), m.group(3), m.group(4))
                 ? java.util.regex.Matcher.quoteReplacement(m.group(1) + ".<signature elided>")
                 : java.util.regex.Matcher.quoteReplacement(m.group()));
