@@ -210,6 +210,9 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
         if (session.device() != null) {
             bridge.store().disconnect(session.device(), this);
         }
+        for (String attached : session.attached().keySet()) {
+            bridge.store().detach(attached, this);
+        }
         if (!closing && !draining) {
             apply(bridge.policy().onClosed(session));
         }
@@ -242,6 +245,12 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
                 accept(acc, now);
             } else if (a instanceof Action.Received r) {
                 received(r, now);
+            } else if (a instanceof Action.Attachment at) {
+                if (at.attached()) {
+                    bridge.store().attach(at.device(), this);
+                } else {
+                    bridge.store().detach(at.device(), this);
+                }
             } else if (a instanceof Action.ConfigAcked c) {
                 bridge.store().configAcked(c.device(), now);
             } else if (a instanceof Action.Close c) {
@@ -292,8 +301,8 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
     }
 
     /** A command from the bridge's caller; true when it reached the device's socket. Runs on the event loop. */
-    boolean command(String subfolder, byte[] payload) {
-        DevicePolicy.Decision d = bridge.policy().onCommand(session, subfolder, payload);
+    boolean command(String device, String subfolder, byte[] payload) {
+        DevicePolicy.Decision d = bridge.policy().onCommand(session, device, subfolder, payload);
         if (d.actions().isEmpty()) {
             return false;
         }
@@ -302,8 +311,8 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
     }
 
     /** The device's config changed. Runs on the event loop. */
-    void config(dev.iotjwt.broker.policy.BridgeView.DeviceConfig config) {
-        apply(bridge.policy().onConfig(session, config));
+    void config(String device, dev.iotjwt.broker.policy.BridgeView.DeviceConfig config) {
+        apply(bridge.policy().onConfig(session, device, config));
     }
 
     Channel channel() {

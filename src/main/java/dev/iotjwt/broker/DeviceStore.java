@@ -27,6 +27,8 @@ public final class DeviceStore implements BridgeView {
     private final Map<String, Deque<State>> states = new ConcurrentHashMap<>();
     private final Map<String, Instant> configAcks = new ConcurrentHashMap<>();
     private final Map<String, DeviceChannel> connections = new ConcurrentHashMap<>();
+    /** Devices attached to a gateway: the gateway's connection, which carries their config and commands. */
+    private final Map<String, DeviceChannel> gateways = new ConcurrentHashMap<>();
 
     DeviceStore(Registry registry) {
         this.registry = registry;
@@ -91,7 +93,17 @@ public final class DeviceStore implements BridgeView {
         connections.remove(device, c);
     }
 
+    /** The connection that carries the device's config and commands: its own, or a gateway's that attached it. */
     DeviceChannel connection(String device) {
-        return connections.get(device);
+        DeviceChannel c = connections.get(device);
+        return c != null ? c : gateways.get(device);
+    }
+
+    void attach(String device, DeviceChannel gateway) {
+        gateways.put(device, gateway);
+    }
+
+    void detach(String device, DeviceChannel gateway) {
+        gateways.remove(device, gateway);
     }
 }

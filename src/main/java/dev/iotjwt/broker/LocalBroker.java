@@ -187,7 +187,7 @@ public final class LocalBroker implements AutoCloseable {
         BridgeView.DeviceConfig c = bridge.store().setConfig(device, data);
         DeviceChannel ch = bridge.store().connection(device);
         if (ch != null) {
-            ch.channel().eventLoop().execute(() -> ch.config(c));
+            ch.channel().eventLoop().execute(() -> ch.config(device, c));
         }
         return c;
     }
@@ -203,7 +203,7 @@ public final class LocalBroker implements AutoCloseable {
             done.complete(false);
             return done;
         }
-        ch.channel().eventLoop().execute(() -> done.complete(ch.command(subfolder, payload)));
+        ch.channel().eventLoop().execute(() -> done.complete(ch.command(device, subfolder, payload)));
         return done;
     }
 

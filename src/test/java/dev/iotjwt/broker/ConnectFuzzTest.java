@@ -73,6 +73,17 @@ class ConnectFuzzTest {
             return device.equals("dev-ec") ? new DeviceConfig(3, "{\"led\":1}".getBytes(StandardCharsets.UTF_8))
                     : DeviceConfig.NONE;
         }
+
+        /** dev-ec is a gateway: attach, detach and the errors topic are fuzzed too. */
+        @Override
+        public GatewayAuth gatewayAuth(String device) {
+            return device.equals("dev-ec") ? GatewayAuth.ASSOCIATION_ONLY : null;
+        }
+
+        @Override
+        public boolean bound(String gateway, String device) {
+            return gateway.equals("dev-ec") && device.equals("dev-rsa");
+        }
     };
     private static final DevicePolicy LENIENT = new DevicePolicy(new DeviceAuthenticator(REGISTRY, false, SKEW),
             VIEW, SKEW);
@@ -94,6 +105,8 @@ class ConnectFuzzTest {
         }
         c.judge(null, policy.onConfig(c.session, new BridgeView.DeviceConfig(4, new byte[] {'x'})));
         c.judge(null, policy.onCommand(c.session, "sub", new byte[] {'y'}));
+        c.judge(null, policy.onConfig(c.session, "dev-rsa", new BridgeView.DeviceConfig(2, new byte[] {'z'})));
+        c.judge(null, policy.onCommand(c.session, "dev-rsa", null, new byte[] {'w'}));
         c.judge(null, policy.onTimer(c.session, DevicePolicy.Timer.KEEPALIVE, Fixtures.NOW, Duration.ofSeconds(10),
                 "127.0.0.1:1"));
         c.judge(null, policy.onClosed(c.session));
@@ -106,6 +119,8 @@ class ConnectFuzzTest {
         int sent;
         boolean closed;
         String device;
+        /** The devices a gateway attached on this connection. */
+        final java.util.Set<String> attached = new java.util.HashSet<>();
         /** Every string the device sent other than its password: a text may quote these. */
         final StringBuilder echoed = new StringBuilder();
         final List<String> passwords = new ArrayList<>();
@@ -163,9 +178,10 @@ class ConnectFuzzTest {
                     throw new AssertionError("PUBACK " + ack.packetId() + " for " + p);
                 }
                 if (s.packet() instanceof Outbound.Publish pub && (device == null || pub.qos() > 1
-                        || !pub.topic().equals("/devices/" + device + "/config")
-                        && !pub.topic().startsWith("/devices/" + device + "/commands"))) {
-                    throw new AssertionError("a PUBLISH to '" + pub.topic() + "' sent to device " + device);
+                        || !toDevice(pub.topic(), device) && attached.stream().noneMatch(x -> toDevice(pub.topic(), x))
+                        && !(pub.topic().equals("/devices/" + device + "/errors") && pub.qos() == 0))) {
+                    throw new AssertionError("a PUBLISH to '" + pub.topic() + "' sent to device " + device
+                            + " (attached: " + attached + ")");
                 }
                 sent++;
             } else if (a instanceof Action.Accept acc) {
@@ -181,17 +197,19 @@ class ConnectFuzzTest {
                 if (!(p instanceof Packet.Publish pub) || pub.qos() > 1 || !pub.topic().equals(r.topic())) {
                     throw new AssertionError("Received " + r.topic() + " for " + (p == null ? "no packet" : p));
                 }
-                String events = "/devices/" + device + "/events";
-                boolean own = r.topic().equals(events) || r.topic().equals("/devices/" + device + "/state")
+                String owner = r.device();
+                String events = "/devices/" + owner + "/events";
+                boolean own = r.topic().equals(events) || r.topic().equals("/devices/" + owner + "/state")
                         || r.topic().startsWith(events + "/") && r.topic().indexOf('+') < 0
                         && r.topic().indexOf('#') < 0;
-                if (device == null || !device.equals(r.device()) || !own
-                        || r.state() != r.topic().equals("/devices/" + device + "/state")) {
+                if (device == null || !device.equals(owner) && !attached.contains(owner) || !own
+                        || r.state() != r.topic().equals("/devices/" + owner + "/state")) {
                     throw new AssertionError("Received " + r.device() + " '" + r.topic() + "' on the connection of "
                             + device);
                 }
             } else if (a instanceof Action.Event e) {
-                boolean judged = !e.kind().equals("accepted") && !e.kind().equals("disconnected");
+                boolean judged = !e.kind().equals("accepted") && !e.kind().equals("disconnected")
+                        && !e.kind().equals("attached") && !e.kind().equals("detached");
                 if (judged && (e.finding() == null || e.finding().code() == null || e.finding().code().isBlank())) {
                     throw new AssertionError("a " + e.kind() + " event without a code: " + e);
                 }
@@ -202,9 +220,24 @@ class ConnectFuzzTest {
                 }
             } else if (a instanceof Action.Fact f) {
                 texts.add("the fact " + f.key() + ": " + f.value());
+            } else if (a instanceof Action.Attachment at) {
+                if (!"dev-ec".equals(device) || at.attached() && !at.device().equals("dev-rsa")) {
+                    throw new AssertionError("an attachment " + at + " on the connection of " + device);
+                }
+                if (at.attached()) {
+                    attached.add(at.device());
+                } else {
+                    attached.remove(at.device());
+                }
             } else if (a instanceof Action.ConfigAcked ack && (device == null || !(p instanceof Packet.PubAck))) {
                 throw new AssertionError("a config ack " + ack + " for " + p);
             }
+        }
+
+        /** A config or commands topic of the device. */
+        private static boolean toDevice(String topic, String device) {
+            return topic.equals("/devices/" + device + "/config") || topic.startsWith("/devices/" + device
+                    + "/commands");
         }
 
         private void remember(Packet p) {

@@ -30,6 +30,13 @@ public sealed interface Action {
     record Received(String device, String topic, int qos, byte[] payload, boolean state) implements Action {
     }
 
+    /**
+     * A gateway attached ({@code attached} true) or detached a device: the device's config and commands now reach
+     * (or no longer reach) this connection.
+     */
+    record Attachment(String device, boolean attached) implements Action {
+    }
+
     /** The device acknowledged a config (QoS 1 PUBACK): the time IoT Core recorded as deviceAckTime. */
     record ConfigAcked(String device, long version) implements Action {
     }

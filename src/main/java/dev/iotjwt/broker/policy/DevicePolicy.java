@@ -147,7 +147,7 @@ public final class DevicePolicy {
     private Decision connected(Session s, Packet p, Instant now) {
         String device = s.device();
         if (p instanceof Packet.Publish pub) {
-            return publish(s, pub);
+            return publish(s, pub, now);
         }
         if (p instanceof Packet.Subscribe sub) {
             return subscribe(s, sub);
@@ -155,28 +155,39 @@ public final class DevicePolicy {
         if (p instanceof Packet.Unsubscribe u) {
             int config = s.configQos();
             int commands = s.commandsQos();
+            int errors = s.errorsQos();
+            Map<String, Session.Attached> attached = new HashMap<>(s.attached());
             for (String t : u.topics()) {
+                Topic topic = Topic.of(t);
+                Session.Attached other = topic == null ? null : attached.get(topic.device());
                 if (t.equals(ClientIds.configTopic(device))) {
                     config = -1;
                 } else if (isCommandsFilter(t, device)) {
                     commands = -1;
+                } else if (t.equals(errorsTopic(device))) {
+                    errors = -1;
+                } else if (other != null && t.equals(ClientIds.configTopic(topic.device()))) {
+                    attached.put(topic.device(), other.subscriptions(-1, other.commandsQos()));
+                } else if (other != null && isCommandsFilter(t, topic.device())) {
+                    attached.put(topic.device(), other.subscriptions(other.configQos(), -1));
                 }
             }
-            return new Decision(s.subscriptions(config, commands), List.of(new Action.Send(
-                    new Outbound.UnsubAck(u.packetId())), new Action.Fact("session", "unsubscribed",
+            return new Decision(s.subscriptions(config, commands).errors(errors).attached(attached), List.of(
+                    new Action.Send(new Outbound.UnsubAck(u.packetId())), new Action.Fact("session", "unsubscribed",
                     String.join(", ", u.topics().stream().map(DevicePolicy::shown).toList()))));
         }
         if (p instanceof Packet.PubAck ack) {
-            Long version = s.inflight().get(ack.packetId());
-            if (version == null) {
+            Session.InFlight f = s.inflight().get(ack.packetId());
+            if (f == null) {
                 return new Decision(s, List.of());
             }
-            Map<Integer, Long> left = new HashMap<>(s.inflight());
+            Map<Integer, Session.InFlight> left = new HashMap<>(s.inflight());
             left.remove(ack.packetId());
             List<Action> a = new ArrayList<>();
-            if (version >= 0) {
-                a.add(new Action.ConfigAcked(device, version));
-                a.add(new Action.Fact("session", "config acknowledged", "version " + version));
+            if (f.version() >= 0) {
+                a.add(new Action.ConfigAcked(f.device(), f.version()));
+                a.add(new Action.Fact("session", "config acknowledged", (f.device().equals(device) ? ""
+                        : "device '" + f.device() + "', ") + "version " + f.version()));
             }
             return new Decision(s.inflight(left, s.nextPacketId()), a);
         }
@@ -205,7 +216,7 @@ public final class DevicePolicy {
                 "publish with QoS 0 or 1 and send only client packets");
     }
 
-    private Decision publish(Session s, Packet.Publish pub) {
+    private Decision publish(Session s, Packet.Publish pub, Instant now) {
         String device = s.device();
         String t = pub.topic();
         if (pub.qos() == 2) {
@@ -213,23 +224,34 @@ public final class DevicePolicy {
                     + " not support QoS 2 and closes the connection: publish with QoS 0 or 1", "publish with QoS 0"
                     + " or 1");
         }
-        boolean state = t.equals(ClientIds.stateTopic(device));
-        boolean events = t.equals(ClientIds.eventsTopic(device)) || t.startsWith(ClientIds.eventsTopic(device) + "/")
-                && t.indexOf('+') < 0 && t.indexOf('#') < 0;
-        if (!state && !events) {
+        Topic topic = Topic.of(t);
+        if (topic != null && (topic.kind().equals("attach") || topic.kind().equals("detach"))) {
+            return control(s, pub, topic, now);
+        }
+        if (topic != null && !topic.device().equals(device) && isDeviceTopic(t, topic.device())
+                && view.gatewayAuth(device) != null) {
+            return onBehalf(s, pub, topic.device(), now);
+        }
+        if (!isDeviceTopic(t, device)) {
             return deny(s, "mqtt.topic.denied", "publish to '" + shown(t) + "' refused: a device"
                     + " publishes only to " + ClientIds.eventsTopic(device) + "[/SUBFOLDER] and "
                     + ClientIds.stateTopic(device) + "; IoT Core closes the connection", "publish to the device's own"
                     + " events or state topic");
         }
+        return received(s, pub, device, new ArrayList<>());
+    }
+
+    /** Telemetry or state of {@code device} (the connection's own, or one a gateway attached), kept and acked. */
+    private Decision received(Session s, Packet.Publish pub, String device, List<Action> a) {
+        String t = pub.topic();
+        boolean state = t.equals(ClientIds.stateTopic(device));
         int limit = state ? MAX_STATE : MAX_TELEMETRY;
         if (pub.payload().length > limit) {
-            return drop(s, device, "session", "mqtt.packet-too-large", (state ? "a state" : "a telemetry")
+            return drop(s, s.device(), "session", "mqtt.packet-too-large", (state ? "a state" : "a telemetry")
                     + " message of " + pub.payload().length + " bytes; IoT Core took at most " + limit / 1024
                     + " KiB and closed the connection", "send " + (state ? "state" : "telemetry") + " of at most "
                     + limit / 1024 + " KiB a message");
         }
-        List<Action> a = new ArrayList<>();
         a.add(new Action.Received(device, t, pub.qos(), pub.payload(), state));
         if (pub.qos() == 1) {
             a.add(new Action.Send(new Outbound.PubAck(pub.packetId())));
@@ -243,17 +265,196 @@ public final class DevicePolicy {
         return new Decision(next, a);
     }
 
+    /** A gateway publishes telemetry or state for another device: only for one attached, while its token lasts. */
+    private Decision onBehalf(Session s, Packet.Publish pub, String other, Instant now) {
+        Session.Attached at = s.attached().get(other);
+        if (at == null) {
+            return gatewayError(s, "GATEWAY_DEVICE_NOT_FOUND", other, "PUBLISH", pub.topic(), pub.packetId(),
+                    "gateway.not-attached", "publish to '" + shown(pub.topic()) + "' for device '" + other
+                    + "', which is not attached to gateway '" + s.device() + "'; IoT Core dropped the message and"
+                    + " sent the gateway GATEWAY_DEVICE_NOT_FOUND on its errors topic", "attach the device first:"
+                    + " publish to /devices/" + other + "/attach (QoS 1) and wait for its PUBACK");
+        }
+        if (at.until() != null && !now.isBefore(at.until())) {
+            Map<String, Session.Attached> left = new HashMap<>(s.attached());
+            left.remove(other);
+            Decision d = gatewayError(s.attached(left), "GATEWAY_DETACHMENT_DEVICE_ERROR", other, "PUBLISH",
+                    pub.topic(), pub.packetId(), "jwt.exp.expired", "the token device '" + other + "' was attached"
+                    + " with expired at " + Times.iso(at.until().minus(skew)) + " (exp + " + Times.human(skew)
+                    + " skew); the device is detached and its message dropped", "attach the device again with a"
+                    + " fresh token before its exp");
+            List<Action> a = new ArrayList<>(d.actions());
+            a.add(new Action.Attachment(other, false));
+            return new Decision(d.session(), a);
+        }
+        return received(s, pub, other, new ArrayList<>());
+    }
+
+    /** attach or detach, from a gateway; from any other device it closes the connection, as IoT Core did. */
+    private Decision control(Session s, Packet.Publish pub, Topic topic, Instant now) {
+        String gateway = s.device();
+        String other = topic.device();
+        BridgeView.GatewayAuth auth = view.gatewayAuth(gateway);
+        if (auth == null) {
+            return drop(s, gateway, "session", "gateway.not-gateway", "a control message (" + topic.kind() + " for"
+                    + " device '" + shown(other) + "') from device '" + gateway + "', which is not a gateway; IoT Core"
+                    + " accepted attach and detach only from gateways and closed the connection", "make the device a"
+                    + " gateway (gatewayConfig.gatewayType GATEWAY) and bind its devices to it, or do not publish to"
+                    + " attach or detach");
+        }
+        List<Action> a = new ArrayList<>();
+        Map<String, Session.Attached> attached = new HashMap<>(s.attached());
+        if (topic.kind().equals("detach")) {
+            boolean was = attached.remove(other) != null;
+            if (pub.qos() == 1) {
+                a.add(new Action.Send(new Outbound.PubAck(pub.packetId())));
+            }
+            a.add(new Action.Fact("session", "detached", "'" + shown(other) + "'"
+                    + (was ? "" : " (was not attached)")));
+            if (was) {
+                a.add(new Action.Attachment(other, false));
+                a.add(new Action.Event("detached", ClientIds.quote(other), "session", null, "detached from gateway '"
+                        + gateway + "'"));
+            }
+            return new Decision(s.attached(attached), a);
+        }
+        if (!view.registered(other)) {
+            return gatewayError(s, "GATEWAY_ATTACHMENT_ERROR", other, "PUBLISH", pub.topic(), pub.packetId(),
+                    "device.unknown", "gateway '" + gateway + "' asked to attach device '" + shown(other) + "', which"
+                    + " is not in the registry", "create the device in the registry (and bind it to the gateway)");
+        }
+        if (view.blocked(other)) {
+            return gatewayError(s, "GATEWAY_ATTACHMENT_ERROR", other, "PUBLISH", pub.topic(), pub.packetId(),
+                    "device.blocked", "gateway '" + gateway + "' asked to attach device '" + other + "', which is"
+                    + " blocked", "unblock the device (blocked: false)");
+        }
+        if (auth.needsAssociation() && !view.bound(gateway, other)) {
+            return gatewayError(s, "GATEWAY_ATTACHMENT_ERROR", other, "PUBLISH", pub.topic(), pub.packetId(),
+                    "gateway.not-bound", "device '" + other + "' is not bound to gateway '" + gateway + "', and the"
+                    + " gateway's auth method " + auth + " needs the association", "bind the device to the gateway"
+                    + " (bindDeviceToGateway), or change the gateway's auth method to DEVICE_AUTH_TOKEN_ONLY and"
+                    + " attach with the device's JWT");
+        }
+        Instant until = null;
+        if (auth.needsToken()) {
+            Authorization token = authorization(pub.payload());
+            if (token.note() != null) {
+                a.add(new Action.Fact("session", "attach payload", token.note()));
+            }
+            if (token.jwt() == null || token.jwt().isEmpty()) {
+                Decision d = gatewayError(s, "GATEWAY_ATTACHMENT_ERROR", other, "PUBLISH", pub.topic(),
+                        pub.packetId(), "gateway.attach-token", "gateway '" + gateway + "' attached device '" + other
+                        + "' without the device's token, and the gateway's auth method " + auth + " needs it",
+                        "publish {\"authorization\": \"<the device's JWT>\"} to /devices/" + other + "/attach");
+                a.addAll(d.actions());
+                return new Decision(d.session(), a);
+            }
+            String clientId = ClientIds.of(view.registry().project(), view.registry().region(),
+                    view.registry().registry(), other);
+            DeviceAuthenticator.Decision d = authenticator.authenticate(clientId,
+                    token.jwt().getBytes(java.nio.charset.StandardCharsets.US_ASCII), now);
+            for (Finding f : d.findings()) {
+                a.add(new Action.Fact("session", "attach token", "'" + other + "': " + f.severity().text() + " "
+                        + f.code() + ": " + f.message()));
+            }
+            if (!d.accepted()) {
+                Decision refused = gatewayError(s, "GATEWAY_ATTACHMENT_ERROR", other, "PUBLISH", pub.topic(),
+                        pub.packetId(), "gateway.attach-token", "the token gateway '" + gateway + "' sent to attach"
+                        + " device '" + other + "' was refused (" + d.code() + "): " + d.reason(), "mint the"
+                        + " attached device's token with its own key and the project as audience, and send it as"
+                        + " {\"authorization\": \"<JWT>\"}");
+                a.addAll(refused.actions());
+                return new Decision(refused.session(), a);
+            }
+            until = d.expiresAt();
+        }
+        String how = auth.needsAssociation() && auth.needsToken() ? "association and token"
+                : auth.needsToken() ? "token" : "association";
+        Session.Attached before = attached.get(other);
+        attached.put(other, before == null ? new Session.Attached(-1, -1, how, until)
+                : new Session.Attached(before.configQos(), before.commandsQos(), how, until));
+        if (pub.qos() == 1) {
+            a.add(new Action.Send(new Outbound.PubAck(pub.packetId())));
+        }
+        a.add(new Action.Fact("session", "attached", "'" + other + "' (" + how + ")"));
+        a.add(new Action.Attachment(other, true));
+        a.add(new Action.Event("attached", ClientIds.quote(other), "session", null, "attached by gateway '"
+                + gateway + "' (" + how + ")"));
+        return new Decision(s.attached(attached), a);
+    }
+
+    /** The token of an attach message, {@code {"authorization": "<JWT>"}}, read leniently as samples sent it. */
+    private record Authorization(String jwt, String note) {
+    }
+
+    private static Authorization authorization(byte[] payload) {
+        String text = new String(payload, java.nio.charset.StandardCharsets.UTF_8).trim();
+        if (text.isEmpty()) {
+            return new Authorization(null, null);
+        }
+        try {
+            com.google.gson.JsonElement e = com.google.gson.JsonParser.parseString(text);
+            if (!e.isJsonObject() || !e.getAsJsonObject().has("authorization")
+                    || !e.getAsJsonObject().get("authorization").isJsonPrimitive()) {
+                return new Authorization(null, "no \"authorization\" string in the attach payload");
+            }
+            String jwt = e.getAsJsonObject().get("authorization").getAsString().trim();
+            String strict = null;
+            try (com.google.gson.stream.JsonReader r = new com.google.gson.stream.JsonReader(
+                    new java.io.StringReader(text))) {
+                r.setStrictness(com.google.gson.Strictness.STRICT);
+                com.google.gson.JsonParser.parseReader(r);
+            } catch (RuntimeException | java.io.IOException notStrict) {
+                strict = "the attach payload is not strict JSON (single quotes or an unquoted token); read leniently";
+            }
+            return new Authorization(jwt, strict);
+        } catch (com.google.gson.JsonParseException notJson) {
+            return new Authorization(null, "the attach payload is not JSON");
+        }
+    }
+
+    /**
+     * A gateway's request for another device refused: the gateway's connection stays open; the error goes to its
+     * errors topic when it subscribed to it, in IoT Core's shape, and to the report.
+     */
+    private Decision gatewayError(Session s, String errorType, String other, String messageType, String topic,
+                                  int packetId, String code, String reason, String hint) {
+        List<Action> a = new ArrayList<>();
+        if (s.errorsQos() >= 0) {
+            com.google.gson.JsonObject info = new com.google.gson.JsonObject();
+            info.addProperty("message_type", messageType);
+            info.addProperty("topic", topic);
+            info.addProperty("packet_id", packetId);
+            com.google.gson.JsonObject e = new com.google.gson.JsonObject();
+            e.addProperty("error_type", errorType);
+            e.addProperty("description", reason);
+            e.addProperty("device_id", other);
+            e.add("mqtt_message_info", info);
+            a.add(new Action.Send(new Outbound.Publish(errorsTopic(s.device()), 0, 0,
+                    e.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        }
+        a.add(new Action.Event("denied", s.device(), "session", Finding.error(code, reason, hint), reason
+                + " (" + errorType + ")"));
+        return new Decision(s, a);
+    }
+
     private Decision subscribe(Session s, Packet.Subscribe sub) {
         String device = s.device();
         List<Action> a = new ArrayList<>();
         List<Integer> granted = new ArrayList<>();
         int config = s.configQos();
         int commands = s.commandsQos();
+        int errors = s.errorsQos();
+        Map<String, Session.Attached> attached = s.attached().isEmpty() ? Map.of() : new HashMap<>(s.attached());
         boolean sendConfig = false;
+        List<String> configsFor = new ArrayList<>();
         for (Packet.Filter f : sub.filters()) {
             String t = f.topic();
             int qos = Math.min(f.qos(), 1);
             String downgraded = f.qos() == 2 ? " (QoS 2 asked; IoT Core granted at most QoS 1)" : "";
+            Topic topic = Topic.of(t);
+            Session.Attached other = topic == null || topic.device().equals(device) ? null
+                    : attached.get(topic.device());
             if (t.equals(ClientIds.configTopic(device))) {
                 config = qos;
                 sendConfig = true;
@@ -263,23 +464,57 @@ public final class DevicePolicy {
                 commands = qos;
                 granted.add(qos);
                 a.add(new Action.Fact("session", "subscribed", shown(t) + " (granted QoS " + qos + ")" + downgraded));
+            } else if (t.equals(errorsTopic(device)) && view.gatewayAuth(device) != null) {
+                errors = 0;
+                granted.add(0);
+                a.add(new Action.Fact("session", "subscribed", shown(t) + " (granted QoS 0" + (f.qos() > 0
+                        ? "; QoS " + f.qos() + " asked, IoT Core sent gateway errors at QoS 0 only" : "") + ")"));
+            } else if (other != null && t.equals(ClientIds.configTopic(topic.device()))) {
+                attached.put(topic.device(), other.subscriptions(qos, other.commandsQos()));
+                configsFor.add(topic.device());
+                granted.add(qos);
+                a.add(new Action.Fact("session", "subscribed", shown(t) + " (granted QoS " + qos + ")" + downgraded));
+            } else if (other != null && isCommandsFilter(t, topic.device())) {
+                attached.put(topic.device(), other.subscriptions(other.configQos(), qos));
+                granted.add(qos);
+                a.add(new Action.Fact("session", "subscribed", shown(t) + " (granted QoS " + qos + ")" + downgraded));
+            } else if (topic != null && !topic.device().equals(device) && view.gatewayAuth(device) != null
+                    && (t.equals(ClientIds.configTopic(topic.device())) || isCommandsFilter(t, topic.device()))) {
+                granted.add(0x80);
+                Decision e = gatewayError(s, "GATEWAY_DEVICE_NOT_FOUND", topic.device(), "SUBSCRIBE", t,
+                        sub.packetId(), "gateway.not-attached", "subscribe to '" + shown(t) + "' refused (SUBACK"
+                        + " 0x80): device '" + topic.device() + "' is not attached to gateway '" + device + "'",
+                        "attach the device first: publish to /devices/" + topic.device() + "/attach (QoS 1) and"
+                        + " wait for its PUBACK");
+                a.addAll(e.actions());
             } else {
                 granted.add(0x80);
                 String why = "subscribe to '" + shown(t) + "' refused (SUBACK 0x80): a device subscribes only to "
-                        + ClientIds.configTopic(device) + " and " + ClientIds.commandsTopic(device);
+                        + ClientIds.configTopic(device) + " and " + ClientIds.commandsTopic(device)
+                        + (view.gatewayAuth(device) != null ? ", a gateway also to " + errorsTopic(device)
+                        + " and the config and commands of the devices it attached" : "");
                 a.add(new Action.Event("denied", device, "session", Finding.warning("mqtt.topic.denied", why,
                         "subscribe to the device's own config and commands topics"), why));
             }
         }
         a.add(0, new Action.Send(new Outbound.SubAck(sub.packetId(), granted)));
-        Session next = s.subscriptions(config, commands);
+        Session next = s.subscriptions(config, commands).errors(errors).attached(attached);
         if (sendConfig) {
             BridgeView.DeviceConfig c = view.config(device);
-            Delivery d = deliver(next, ClientIds.configTopic(device), config, c.data(), c.version());
+            Delivery d = deliver(next, device, ClientIds.configTopic(device), config, c.data(), c.version());
             next = d.session();
             a.add(d.send());
             a.add(new Action.Fact("session", "config sent", "version " + c.version() + ", " + c.data().length
                     + " bytes, QoS " + config));
+        }
+        for (String other : configsFor) {
+            BridgeView.DeviceConfig c = view.config(other);
+            int qos = next.attached().get(other).configQos();
+            Delivery d = deliver(next, other, ClientIds.configTopic(other), qos, c.data(), c.version());
+            next = d.session();
+            a.add(d.send());
+            a.add(new Action.Fact("session", "config sent", "device '" + other + "', version " + c.version() + ", "
+                    + c.data().length + " bytes, QoS " + qos));
         }
         return new Decision(next, a);
     }
@@ -288,25 +523,36 @@ public final class DevicePolicy {
     private record Delivery(Session session, Action.Send send) {
     }
 
-    private static Delivery deliver(Session s, String topic, int qos, byte[] payload, long version) {
+    private static Delivery deliver(Session s, String device, String topic, int qos, byte[] payload, long version) {
         if (qos <= 0) {
             return new Delivery(s, new Action.Send(new Outbound.Publish(topic, 0, 0, payload)));
         }
         int id = s.nextPacketId();
-        Map<Integer, Long> inflight = new HashMap<>(s.inflight());
-        inflight.put(id, version);
+        Map<Integer, Session.InFlight> inflight = new HashMap<>(s.inflight());
+        inflight.put(id, new Session.InFlight(device, version));
         int next = id == 0xffff ? 1 : id + 1;
         return new Delivery(s.inflight(inflight, next), new Action.Send(new Outbound.Publish(topic, 1, id, payload)));
     }
 
     /** The device's config changed while it is connected: sent at once when it subscribed to its config. */
     public Decision onConfig(Session s, BridgeView.DeviceConfig config) {
-        if (s.phase() != Session.Phase.CONNECTED || s.configQos() < 0) {
+        return onConfig(s, s.device(), config);
+    }
+
+    /**
+     * A device's config changed: sent at once on this connection when it is the device's own and subscribed to its
+     * config, or a gateway's that attached the device and subscribed to its config on its behalf.
+     */
+    public Decision onConfig(Session s, String device, BridgeView.DeviceConfig config) {
+        int qos = s.phase() != Session.Phase.CONNECTED || device == null ? -1 : device.equals(s.device())
+                ? s.configQos() : s.attached().containsKey(device) ? s.attached().get(device).configQos() : -1;
+        if (qos < 0) {
             return new Decision(s, List.of());
         }
-        Delivery d = deliver(s, ClientIds.configTopic(s.device()), s.configQos(), config.data(), config.version());
-        return new Decision(d.session(), List.of(d.send(), new Action.Fact("session", "config sent", "version "
-                + config.version() + ", " + config.data().length + " bytes, QoS " + s.configQos())));
+        Delivery d = deliver(s, device, ClientIds.configTopic(device), qos, config.data(), config.version());
+        return new Decision(d.session(), List.of(d.send(), new Action.Fact("session", "config sent",
+                (device.equals(s.device()) ? "" : "device '" + device + "', ") + "version " + config.version() + ", "
+                + config.data().length + " bytes, QoS " + qos)));
     }
 
     /**
@@ -316,12 +562,22 @@ public final class DevicePolicy {
      * @param subfolder the command's subfolder, or null
      */
     public Decision onCommand(Session s, String subfolder, byte[] payload) {
-        if (s.phase() != Session.Phase.CONNECTED || s.commandsQos() < 0) {
+        return onCommand(s, s.device(), subfolder, payload);
+    }
+
+    /**
+     * A command for {@code device}: delivered on this connection when it is the device's own, or a gateway's that
+     * attached it, and subscribed to its commands (the decision's actions are then not empty).
+     */
+    public Decision onCommand(Session s, String device, String subfolder, byte[] payload) {
+        int qos = s.phase() != Session.Phase.CONNECTED || device == null ? -1 : device.equals(s.device())
+                ? s.commandsQos() : s.attached().containsKey(device) ? s.attached().get(device).commandsQos() : -1;
+        if (qos < 0) {
             return new Decision(s, List.of());
         }
-        String topic = "/devices/" + s.device() + "/commands" + (subfolder == null || subfolder.isEmpty() ? ""
+        String topic = "/devices/" + device + "/commands" + (subfolder == null || subfolder.isEmpty() ? ""
                 : "/" + subfolder);
-        Delivery d = deliver(s, topic, s.commandsQos(), payload, -1);
+        Delivery d = deliver(s, device, topic, qos, payload, -1);
         return new Decision(d.session(), List.of(d.send(), new Action.Fact("session", "command sent", shown(topic)
                 + ", " + payload.length + " bytes")));
     }
@@ -387,6 +643,34 @@ public final class DevicePolicy {
     private static Decision deny(Session s, String code, String reason, String hint) {
         return new Decision(s.phase(Session.Phase.CLOSED), List.of(new Action.Event("denied", s.device(), "session",
                 Finding.error(code, reason, hint), reason), new Action.Close(false)));
+    }
+
+    /** The gateway errors topic of a device. */
+    static String errorsTopic(String device) {
+        return "/devices/" + device + "/errors";
+    }
+
+    /** A device's own events (with subfolders, no wildcards) or state topic. */
+    private static boolean isDeviceTopic(String t, String device) {
+        return t.equals(ClientIds.stateTopic(device)) || t.equals(ClientIds.eventsTopic(device))
+                || t.startsWith(ClientIds.eventsTopic(device) + "/") && t.indexOf('+') < 0 && t.indexOf('#') < 0;
+    }
+
+    /** A topic under /devices/: the device it names and the word after it (events, state, config, attach …). */
+    record Topic(String device, String kind) {
+        static Topic of(String t) {
+            if (t == null || !t.startsWith("/devices/")) {
+                return null;
+            }
+            int from = "/devices/".length();
+            int slash = t.indexOf('/', from);
+            if (slash <= from) {
+                return null;
+            }
+            int next = t.indexOf('/', slash + 1);
+            return new Topic(t.substring(from, slash), next < 0 ? t.substring(slash + 1)
+                    : t.substring(slash + 1, next));
+        }
     }
 
     private static boolean isCommandsFilter(String t, String device) {

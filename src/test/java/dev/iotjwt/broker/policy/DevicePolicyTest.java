@@ -410,7 +410,7 @@ class DevicePolicyTest {
         assertThat(config.packetId()).isPositive();
         assertThat(text(config.payload())).isEqualTo("{\"led\":1}");
         assertThat(d.session().configQos()).isEqualTo(1);
-        assertThat(d.session().inflight()).containsEntry(config.packetId(), 1L);
+        assertThat(d.session().inflight()).containsEntry(config.packetId(), new Session.InFlight("dev-c", 1L));
         assertThat(d.closes()).isFalse();
 
         // a newer version is what the next subscription gets
@@ -562,7 +562,7 @@ class DevicePolicyTest {
             assertThat(pub.topic()).isEqualTo("/devices/dev-a/config");
             assertThat(text(pub.payload())).isEqualTo("seven");
             assertThat(pub.qos()).isEqualTo(1);
-            assertThat(d.session().inflight()).containsEntry(pub.packetId(), 7L);
+            assertThat(d.session().inflight()).containsEntry(pub.packetId(), new Session.InFlight("dev-a", 7L));
         });
         DevicePolicy.Decision closed = policy.onConfig(sub.phase(Session.Phase.CLOSED), v7);
         assertThat(closed.actions()).as("closed").isEmpty();
