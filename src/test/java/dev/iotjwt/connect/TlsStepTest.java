@@ -76,6 +76,17 @@ class TlsStepTest {
     }
 
     @Test
+    void sniRanksBeforeAVersionChange() {
+        req.tls = settings(null, List.of(), List.of());
+        net.tls = s -> s.sni() != null || s.protocols().equals(List.of("TLSv1.3")) ? FakeNetwork.handshakeOk(List.of())
+                : FakeNetwork.closed();
+        Step.Outcome<Handshake> o = run();
+        assertThat(o.result().findings().get(0).code()).isEqualTo("tls.sni-missing");
+        assertThat(o.result().facts()).containsEntry("follow-up: TLS 1.3 only", "handshake works (TLSv1.3"
+                + " TLS_AES_128_GCM_SHA256)");
+    }
+
+    @Test
     void toAnAddressNoSniFollowUpIsTried() {
         req.host = "10.0.0.2";
         req.tls = settings(null, List.of(), List.of());
@@ -99,9 +110,9 @@ class TlsStepTest {
     @Test
     void theDefaultSuitesRankBeforeAVersionChange() {
         req.tls = settings("broker.test", List.of(), List.of("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"));
-        // with the device's suites nothing works; the defaults work, and so (with the defaults) would TLS 1.2
-        net.tls = s -> s.ciphers().isEmpty() ? FakeNetwork.handshakeOk(List.of())
-                : FakeNetwork.alert("handshake_failure");
+        // the defaults work, and so does TLS 1.2 with the device's suites: the narrower change is named
+        net.tls = s -> s.ciphers().isEmpty() || s.protocols().equals(List.of("TLSv1.2"))
+                ? FakeNetwork.handshakeOk(List.of()) : FakeNetwork.alert("handshake_failure");
         Step.Outcome<Handshake> o = run();
         Finding f = o.result().findings().get(0);
         assertThat(f.code()).isEqualTo("tls.no-common-cipher");
