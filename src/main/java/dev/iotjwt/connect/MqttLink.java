@@ -1,6 +1,7 @@
 package dev.iotjwt.connect;
 
 import dev.iotjwt.mqtt.PahoConnector;
+import dev.iotjwt.tls.TlsSettings;
 
 import javax.net.ssl.SSLSocket;
 import java.net.InetSocketAddress;
@@ -37,7 +38,7 @@ interface MqttLink extends AutoCloseable {
      * @param timeout  the bound of the handshake and of the CONNACK wait
      * @param verified the TLS step's verified connection to use instead of a second handshake, or null (reconnects)
      */
-    record Dial(InetSocketAddress address, String host, dev.iotjwt.tls.TlsSettings tls, List<X509Certificate> roots,
+    record Dial(InetSocketAddress address, String host, TlsSettings tls, List<X509Certificate> roots,
                 Duration timeout, SSLSocket verified) {
     }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /** The network as it is: the JDK's resolver and sockets, {@link TlsProbe}, and Paho through {@link PahoConnector}. */
 final class SocketNetwork implements Network {
@@ -101,7 +102,7 @@ final class SocketNetwork implements Network {
 
     /** A PKIX context for a connection of MQTT's own (reconnects); made only when one is needed. */
     private record Contexts(List<X509Certificate> roots, Instant verifyAt)
-            implements java.util.function.Supplier<SSLContext> {
+            implements Supplier<SSLContext> {
         @Override
         public SSLContext get() {
             try {
