@@ -7,7 +7,6 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -136,6 +135,22 @@ public final class Times {
 
     /** ISO-8601 UTC to the second. */
     public static String iso(Instant t) {
-        return t.truncatedTo(ChronoUnit.SECONDS).toString();
+        long second = t.getEpochSecond();
+        Iso last = lastIso;
+        if (last != null && last.second == second) {
+            return last.text;
+        }
+        String text = Instant.ofEpochSecond(second).toString();
+        lastIso = new Iso(second, text);
+        return text;
     }
+
+    /**
+     * The last second formatted: the bridge stamps several log lines and report times a connection, hundreds of
+     * connections a second, and most fall in the second just formatted.
+     */
+    private record Iso(long second, String text) {
+    }
+
+    private static volatile Iso lastIso;
 }

@@ -35,14 +35,71 @@ public record ClientHello(int legacyVersion, String sni, List<Integer> supported
     public static final int MAX_LENGTH = 1 << 16;
 
     public ClientHello {
-        supportedVersions = List.copyOf(supportedVersions);
-        cipherSuites = List.copyOf(cipherSuites);
-        groups = List.copyOf(groups);
-        signatureSchemes = List.copyOf(signatureSchemes);
+        supportedVersions = ids(supportedVersions);
+        cipherSuites = ids(cipherSuites);
+        groups = ids(groups);
+        signatureSchemes = ids(signatureSchemes);
         alpn = List.copyOf(alpn);
-        keyShareGroups = List.copyOf(keyShareGroups);
-        extensions = List.copyOf(extensions);
-        compressionMethods = List.copyOf(compressionMethods);
+        keyShareGroups = ids(keyShareGroups);
+        extensions = ids(extensions);
+        compressionMethods = ids(compressionMethods);
+    }
+
+    /** An immutable list of ids: the parser's own lists as they are, any other copied. */
+    private static List<Integer> ids(List<Integer> given) {
+        return given instanceof Ids ? given : List.copyOf(given);
+    }
+
+    /**
+     * Ids read from the wire, unboxed: every connection's ClientHello is parsed, and a list is only read when a report
+     * is made, so the parse allocates one int array a list instead of an Integer an id.
+     */
+    private static final class Ids extends java.util.AbstractList<Integer> implements java.util.RandomAccess {
+        static final Ids EMPTY = new Ids(new int[0], 0);
+        private final int[] ids;
+        private final int size;
+
+        Ids(int[] ids, int size) {
+            this.ids = ids;
+            this.size = size;
+        }
+
+        @Override
+        public Integer get(int i) {
+            java.util.Objects.checkIndex(i, size);
+            return ids[i];
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
+        @Override
+        public boolean contains(Object o) {
+            return o instanceof Integer v && indexOf(v) >= 0;
+        }
+
+        @Override
+        public int indexOf(Object o) {
+            if (o instanceof Integer v) {
+                for (int i = 0; i < size; i++) {
+                    if (ids[i] == v) {
+                        return i;
+                    }
+                }
+            }
+            return -1;
+        }
+
+        boolean has(int v) {
+            for (int i = 0; i < size; i++) {
+                if (ids[i] == v) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /** The bytes could not be read as a ClientHello body; the message says where. */
@@ -78,24 +135,26 @@ public record ClientHello(int legacyVersion, String sni, List<Integer> supported
         if (suitesLength % 2 != 0) {
             throw new FormatException("client hello: odd cipher_suites length " + suitesLength);
         }
-        Reader suitesReader = r.sub(suitesLength, "cipher_suites");
-        List<Integer> suites = suitesReader.u16List();
-        Reader compression = r.sub(r.u8("compression_methods length"), "compression_methods");
-        List<Integer> compressionMethods = new ArrayList<>();
-        while (compression.remaining() > 0) {
-            compressionMethods.add(compression.u8("compression method"));
+        Ids suites = r.u16List(suitesLength, "cipher_suites");
+        int compressionLength = r.u8("compression_methods length");
+        r.need(compressionLength, "compression_methods");
+        int[] methods = new int[compressionLength];
+        for (int i = 0; i < compressionLength; i++) {
+            methods[i] = r.u8("compression method");
         }
+        Ids compressionMethods = new Ids(methods, compressionLength);
 
         String sni = null;
-        List<Integer> versions = List.of();
-        List<Integer> groups = List.of();
-        List<Integer> schemes = List.of();
+        List<Integer> versions = Ids.EMPTY;
+        List<Integer> groups = Ids.EMPTY;
+        List<Integer> schemes = Ids.EMPTY;
         List<String> alpn = List.of();
         Integer mfl = null;
         Integer recordSizeLimit = null;
-        List<Integer> keyShares = List.of();
-        List<Integer> extensions = new ArrayList<>();
-        boolean reneg = suites.contains(0x00ff);
+        List<Integer> keyShares = Ids.EMPTY;
+        int[] extensionIds = new int[8];
+        int extensionCount = 0;
+        boolean reneg = suites.has(0x00ff);
         boolean ticket = false;
         boolean ems = false;
         if (r.remaining() > 0) {
@@ -103,21 +162,25 @@ public record ClientHello(int legacyVersion, String sni, List<Integer> supported
             while (exts.remaining() > 0) {
                 int type = exts.u16("extension type");
                 Reader e = exts.sub(exts.u16("extension length"), TlsNames.extension(type));
-                if (extensions.contains(type)) {
-                    throw new FormatException("client hello: extension " + TlsNames.extension(type) + " twice");
+                for (int i = 0; i < extensionCount; i++) {
+                    if (extensionIds[i] == type) {
+                        throw new FormatException("client hello: extension " + TlsNames.extension(type) + " twice");
+                    }
                 }
-                extensions.add(type);
+                if (extensionCount == extensionIds.length) {
+                    extensionIds = java.util.Arrays.copyOf(extensionIds, extensionCount * 2);
+                }
+                extensionIds[extensionCount++] = type;
                 switch (type) {
                     case 0 -> sni = serverName(e);
                     case 1 -> mfl = e.u8("max_fragment_length");
-                    case 10 -> groups = e.sub(e.u16("supported_groups length"), "supported_groups").u16List();
-                    case 13 -> schemes = e.sub(e.u16("signature_algorithms length"), "signature_algorithms")
-                            .u16List();
+                    case 10 -> groups = e.u16List(e.u16("supported_groups length"), "supported_groups");
+                    case 13 -> schemes = e.u16List(e.u16("signature_algorithms length"), "signature_algorithms");
                     case 16 -> alpn = alpn(e);
                     case 23 -> ems = true;
                     case 28 -> recordSizeLimit = e.u16("record_size_limit");
                     case 35 -> ticket = true;
-                    case 43 -> versions = e.sub(e.u8("supported_versions length"), "supported_versions").u16List();
+                    case 43 -> versions = e.u16List(e.u8("supported_versions length"), "supported_versions");
                     case 51 -> keyShares = keyShareGroups(e);
                     case 0xff01 -> reneg = true;
                     default -> {
@@ -127,7 +190,7 @@ public record ClientHello(int legacyVersion, String sni, List<Integer> supported
             }
         }
         return new ClientHello(legacyVersion, sni, versions, suites, groups, schemes, alpn, mfl, recordSizeLimit,
-                keyShares, extensions, reneg, ticket, ems, compressionMethods);
+                keyShares, new Ids(extensionIds, extensionCount), reneg, ticket, ems, compressionMethods);
     }
 
     /** The versions offered by name: supported_versions, or the legacy version alone (the highest it takes). */
@@ -200,12 +263,16 @@ public record ClientHello(int legacyVersion, String sni, List<Integer> supported
 
     private static List<Integer> keyShareGroups(Reader e) throws FormatException {
         Reader list = e.sub(e.u16("key_share length"), "key_share");
-        List<Integer> out = new ArrayList<>();
+        int[] out = new int[4];
+        int n = 0;
         while (list.remaining() > 0) {
-            out.add(list.u16("key share group"));
-            list.sub(list.u16("key exchange length"), "key exchange");
+            if (n == out.length) {
+                out = java.util.Arrays.copyOf(out, n * 2);
+            }
+            out[n++] = list.u16("key share group");
+            list.skip(list.u16("key exchange length"), "key exchange");
         }
-        return out;
+        return new Ids(out, n);
     }
 
     /** A bounded window over the body; every read checks its bounds. */
@@ -257,18 +324,21 @@ public record ClientHello(int legacyVersion, String sni, List<Integer> supported
             return out;
         }
 
-        List<Integer> u16List() throws FormatException {
-            if (remaining() % 2 != 0) {
-                throw new FormatException("client hello: " + what + " has an odd length " + remaining());
+        /** The next {@code n} bytes as a list of 16-bit ids. */
+        Ids u16List(int n, String field) throws FormatException {
+            need(n, field);
+            if (n % 2 != 0) {
+                throw new FormatException("client hello: " + field + " has an odd length " + n);
             }
-            List<Integer> out = new ArrayList<>(remaining() / 2);
-            while (remaining() > 0) {
-                out.add(u16(what));
+            int[] out = new int[n / 2];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (b[pos] & 0xff) << 8 | b[pos + 1] & 0xff;
+                pos += 2;
             }
-            return out;
+            return new Ids(out, out.length);
         }
 
-        private void need(int n, String field) throws FormatException {
+        void need(int n, String field) throws FormatException {
             if (n < 0 || end - pos < n) {
                 throw new FormatException("client hello: " + field + " needs " + n + " bytes, "
                         + Math.max(0, end - pos) + " left in " + what);
