@@ -6,7 +6,11 @@ package dev.iotjwt.diagnose;
  * the document differs from what the catalogue generates. A code keeps its meaning once released.
  *
  * <p>{@link #severity()} is the severity the code usually carries; where a code is also emitted at another severity,
- * its meaning says when. Nothing in the start-up path of {@code mint} or {@code check} loads this class.
+ * its meaning says when.
+ *
+ * <p>Nothing in the start-up path of {@code mint} or {@code check} loads this class: loading and initialising it took
+ * 1.4 to 4 ms on a 2-core machine, so the emitters keep their code literals and {@code FindingCodeTest} proves every
+ * one of them is catalogued.
  */
 public enum FindingCode {
     // token: check, connect's inputs step, the bridge's judgement of a CONNECT

@@ -160,7 +160,8 @@ public final class KeyReader {
     }
 
     /** DER bytes from a C array or hex dump, or a raw EC private scalar as openssl prints it. */
-    private KeyMaterial fromText(KeyText.Decoded d, String source, PasswordSource passwords) throws InputException, Refusal {
+    private KeyMaterial fromText(KeyText.Decoded d, String source, PasswordSource passwords)
+            throws InputException, Refusal {
         if (!d.ecScalar()) {
             return classify(d.bytes(), null, source, Encoding.DER, passwords, null).in(d.encoding(), d.note());
         }
@@ -463,7 +464,7 @@ public final class KeyReader {
     }
 
     private KeyMaterial certificate(byte[] der, Node tbs, String source, Encoding encoding)
-            throws InputException, Refusal, DerException {
+            throws InputException, DerException {
         X509Certificate cert;
         try {
             cert = (X509Certificate) CertificateFactory.getInstance("X.509")
