@@ -336,6 +336,26 @@ public enum FindingCode {
             "the bridge had --max-connecting connections waiting for their CONNECT and closed the oldest waiting one"
                     + " of the address holding the most",
             "send CONNECT at once after the TLS handshake; on the bridge, raise --max-connecting"),
+    GATEWAY_NOT_GATEWAY("gateway.not-gateway", Severity.ERROR, Area.BRIDGE,
+            "a control message (attach or detach for another device) from a device that is not a gateway; IoT Core"
+                    + " accepted attach and detach only from gateways and closed the connection",
+            "make the device a gateway (gatewayConfig.gatewayType GATEWAY) and bind its devices to it, or do not"
+                    + " publish to attach or detach"),
+    GATEWAY_NOT_ATTACHED("gateway.not-attached", Severity.ERROR, Area.BRIDGE,
+            "a gateway published or subscribed for a device that is not attached to it; IoT Core dropped the"
+                    + " message (or refused the subscription) and sent GATEWAY_DEVICE_NOT_FOUND on the gateway's"
+                    + " errors topic",
+            "attach the device first: publish to /devices/DEVICE/attach (QoS 1) and wait for its PUBACK"),
+    GATEWAY_NOT_BOUND("gateway.not-bound", Severity.ERROR, Area.BRIDGE,
+            "a gateway attached a device that is not bound to it, and the gateway's auth method needs the"
+                    + " association; GATEWAY_ATTACHMENT_ERROR on the gateway's errors topic",
+            "bind the device to the gateway (bindDeviceToGateway), or change the gateway's auth method to"
+                    + " DEVICE_AUTH_TOKEN_ONLY and attach with the device's JWT"),
+    GATEWAY_ATTACH_TOKEN("gateway.attach-token", Severity.ERROR, Area.BRIDGE,
+            "a gateway attached a device without the device's token, or with a token that was refused, and the"
+                    + " gateway's auth method needs it; GATEWAY_ATTACHMENT_ERROR on the gateway's errors topic",
+            "mint the attached device's token with its own key and the project as audience, and publish"
+                    + " {\"authorization\": \"<the device's JWT>\"} to /devices/DEVICE/attach"),
     DEVICE_NOT_TLS("device.not-tls", Severity.ERROR, Area.BRIDGE,
             "the device speaks MQTT without TLS to the TLS-only port, or its first bytes are neither a TLS"
                     + " ClientHello nor MQTT",
@@ -402,7 +422,8 @@ public enum FindingCode {
         CLIENT_ID("Client id", "the `inputs` step of `connect`, and the bridge."),
         NETWORK("Network, TLS and trust", "`connect` (steps `dns`, `tcp`, `tls`, `trust`) and `cert inspect --host`."),
         MQTT("MQTT", "`connect` (steps `mqtt` and `session`)."),
-        BRIDGE("Bridge", "`broker` and `demo`: what a device did, in the bridge's report of a connection.");
+        BRIDGE("Bridge", "`broker` and `demo`: what a device (or a gateway for its devices) did, in the bridge's"
+                + " report of a connection.");
 
         private final String title;
         private final String where;
