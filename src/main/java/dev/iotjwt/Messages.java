@@ -49,6 +49,14 @@ public final class Messages {
         return printable(s);
     }
 
+    /** The phrase with "a" or "an" in front, as it is spoken ("an RSA 2048 key", "a legacy …"). */
+    public static String article(String phrase) {
+        String p = phrase.toLowerCase();
+        boolean vowel = "aeiou".indexOf(p.charAt(0)) >= 0
+                || p.matches("^(x\\.509|x25519|x448|rsa|ec |ec$|sec1|ed|sm2|spki|der|hsm).*");
+        return (vowel ? "an " : "a ") + phrase;
+    }
+
     /**
      * As {@link #quote(String, int)}, and a JWT inside the text shows its header and claims only: a client that
      * pasted its token into a client id or topic does not get it repeated into a log.

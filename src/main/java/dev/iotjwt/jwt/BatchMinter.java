@@ -4,7 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.iotjwt.InputException;
-import dev.iotjwt.keys.KeyLoader;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.KeyMaterial;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.time.Times;
@@ -349,7 +349,7 @@ public final class BatchMinter {
         String k = file.toAbsolutePath().normalize().toString();
         Object cached = keys.computeIfAbsent(k, x -> {
             try {
-                KeyMaterial m = new KeyLoader().readPrivateKey(file, passwords);
+                KeyMaterial m = new KeyReader().privateKey(file, passwords);
                 JwtAlg alg = JwtAlg.forKey(m.type(), file.toString());
                 return new Signer(providers.translate(m.privateKey(), alg), alg, m);
             } catch (InputException e) {

@@ -66,7 +66,7 @@ public final class KeyConverter {
         try {
             switch (target) {
                 case SPKI -> {
-                    return new Output(target, "PUBLIC KEY", KeyLoader.publicKeyOf(m).getEncoded(), false,
+                    return new Output(target, "PUBLIC KEY", m.publicHalf().getEncoded(), false,
                             name + " public key (SubjectPublicKeyInfo)");
                 }
                 case PKCS8 -> {
@@ -87,7 +87,7 @@ public final class KeyConverter {
                                 + article(m) + ": use --to sec1 or pkcs8 for a private EC key, spki for a public one");
                     }
                     if (!privateKey) {
-                        RSAPublicKey rsa = (RSAPublicKey) KeyLoader.publicKeyOf(m);
+                        RSAPublicKey rsa = (RSAPublicKey) m.publicHalf();
                         return new Output(target, "RSA PUBLIC KEY", Der.sequence(Der.integer(rsa.getModulus()),
                                 Der.integer(rsa.getPublicExponent())), false, name + " public key (PKCS#1)");
                     }
@@ -113,7 +113,7 @@ public final class KeyConverter {
     }
 
     private static String article(KeyMaterial m) {
-        return KeyLoader.article(m.type().describe() + " " + m.kind().text());
+        return dev.iotjwt.Messages.article(m.type().describe() + " " + m.kind().text());
     }
 
     private static void requirePrivate(KeyMaterial m, Target target) throws InputException {
@@ -138,7 +138,7 @@ public final class KeyConverter {
     /** SEC1 ECPrivateKey with the named curve and the public point, as openssl writes it. */
     private static byte[] sec1(KeyMaterial m) throws DerException {
         ECPrivateKey ec = (ECPrivateKey) m.privateKey();
-        byte[] point = EcPublicKeys.uncompressed(KeyLoader.publicKeyOf(m));
+        byte[] point = EcPublicKeys.uncompressed(m.publicHalf());
         byte[] bits = new byte[point.length + 1];
         System.arraycopy(point, 0, bits, 1, point.length);
         return Der.sequence(Der.integer(BigInteger.ONE), Der.tlv(Der.OCTET_STRING, scalar(ec)),
@@ -150,7 +150,7 @@ public final class KeyConverter {
         byte[] inner = sec1(m);
         byte[] withoutParams = Der.sequence(Der.parse(inner).children().stream()
                 .filter(n -> n.tag() != 0xa0).map(Der.Node::encoded).toArray(byte[][]::new));
-        return Der.sequence(Der.integer(BigInteger.ZERO), Der.sequence(Der.oid(KeyLoader.EC_OID),
+        return Der.sequence(Der.integer(BigInteger.ZERO), Der.sequence(Der.oid(KeyReader.EC_OID),
                 Der.oid(m.type().curve().oid())), Der.tlv(Der.OCTET_STRING, withoutParams));
     }
 

@@ -132,9 +132,9 @@ public final class KeyDescriber {
             if (curve == null) {
                 return null;
             }
-            Named t = named(KeyLoader.EC_OID, List.of(Der.parse(Der.oid(KeyLoader.EC_OID)), Der.parse(Der.oid(curve))));
+            Named t = named(KeyReader.EC_OID, List.of(Der.parse(Der.oid(KeyReader.EC_OID)), Der.parse(Der.oid(curve))));
             byte[] pkcs8 = Der.sequence(Der.integer(BigInteger.ZERO),
-                    Der.sequence(Der.oid(KeyLoader.EC_OID), Der.oid(curve)), Der.tlv(Der.OCTET_STRING, der));
+                    Der.sequence(Der.oid(KeyReader.EC_OID), Der.oid(curve)), Der.tlv(Der.OCTET_STRING, der));
             return t == null ? null : new Description(source, Kind.PRIVATE_KEY, t.type(), Container.SEC1, encoding,
                     false, null, publicFingerprint(pkcs8), t.jwtAlg(), t.refusal());
         }
@@ -155,7 +155,7 @@ public final class KeyDescriber {
                 return new Named("X25519", null, "an X25519 key agrees on keys and cannot sign at all; " + ONLY);
             case "1.3.101.111":
                 return new Named("X448", null, "an X448 key agrees on keys and cannot sign at all; " + ONLY);
-            case KeyLoader.EC_OID: {
+            case KeyReader.EC_OID: {
                 if (alg.size() < 2 || alg.get(1).tag() != Der.OID) {
                     return null;
                 }

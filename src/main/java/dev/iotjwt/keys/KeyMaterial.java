@@ -77,6 +77,14 @@ public record KeyMaterial(String source, Kind kind, Container container, Encodin
         }
     }
 
+    /**
+     * The public key: its own, a certificate's, or the public half of a private key (for an EC key saved without its
+     * public point, computed from the private scalar).
+     */
+    public PublicKey publicHalf() {
+        return publicKey != null ? publicKey : EcPublicKeys.derive(privateKey);
+    }
+
     /** e.g. "EC P-256 private key (encrypted PKCS#8, PEM)" or "X.509 certificate (PEM, RSA 2048 key)". */
     public String describe() {
         if (kind == Kind.CERTIFICATE) {

@@ -2,8 +2,9 @@ package dev.iotjwt.material;
 
 import dev.iotjwt.InputException;
 import dev.iotjwt.keys.KeyDescriber;
-import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.keys.KeyRead;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.PasswordSource;
 
 import java.nio.file.Path;
@@ -23,22 +24,17 @@ public final class KeyInspector {
 
     /** Reads the file once and describes what it holds. */
     public Inspection inspect(Path file, PasswordSource passwords) throws InputException {
-        String source = file.toString();
-        byte[] bytes = KeyLoader.readFile(file);
-        try {
-            List<KeyMaterial> items = new KeyLoader().parse(bytes, source, passwords);
-            return new Inspection(items.stream().map(KeyFacts::of).toList(),
-                    items.stream().anyMatch(m -> m.privateKey() != null));
-        } catch (InputException e) {
-            if (!"key.unsupported".equals(e.code()) && !"key.encrypted".equals(e.code())) {
-                throw e;
-            }
-            List<KeyDescriber.Description> described = KeyDescriber.describe(bytes, source);
+        KeyRead read = new KeyReader().read(file, passwords);
+        if (read instanceof KeyRead.Refused refused) {
+            List<KeyDescriber.Description> described = refused.describe();
             if (described == null) {
-                throw e;
+                throw refused.failure();
             }
             return new Inspection(described.stream().map(KeyFacts::of).toList(),
                     described.stream().anyMatch(d -> d.kind() == KeyMaterial.Kind.PRIVATE_KEY));
         }
+        List<KeyMaterial> items = read.usable();
+        return new Inspection(items.stream().map(KeyFacts::of).toList(),
+                items.stream().anyMatch(m -> m.privateKey() != null));
     }
 }
