@@ -41,8 +41,9 @@ import java.util.stream.Stream;
 /**
  * The whole flow on this machine, in one process: a device key pair, a registry with that device, the local broker
  * on an ephemeral port of 127.0.0.1 with a temporary state folder, a token, a diagnosed connection that publishes a
- * telemetry event and receives the device's config, and one refusal diagnosed (the seed's padded token under
- * {@code --strict}). Everything it made is deleted afterwards.
+ * telemetry event and receives the device's config, the device connected again while the bridge pushes a new config
+ * and sends it a command (what IoT Core's device manager did), and one refusal diagnosed (the seed's padded token
+ * under {@code --strict}). Everything it made is deleted afterwards.
  */
 public final class Demo {
     public static final String PROJECT = "demo-project";
@@ -51,6 +52,10 @@ public final class Demo {
     public static final String DEVICE = "demo-device";
     static final String CONFIG = "{\"led\":\"on\",\"report_every_s\":60}";
     static final String TELEMETRY = "{\"temperature_c\":21.5}";
+    /** The config the bridge pushes while the device is connected, and the command it sends. */
+    static final String NEW_CONFIG = "{\"led\":\"blink\",\"report_every_s\":10}";
+    static final String COMMAND_SUBFOLDER = "led";
+    static final String COMMAND = "flash 3";
     private static final Duration TTL = Duration.ofMinutes(20);
 
     /**
@@ -65,12 +70,30 @@ public final class Demo {
      * @param connect        the diagnosis of the device's connection, with publish and config
      * @param received       what the broker received from the device
      * @param config         the config the device should receive
+     * @param live           the device connected while the bridge pushed a config and sent a command
      * @param padded         the diagnosis of the padded token's connection
      * @param brokerLog      the broker's connection events, in order
      */
     public record Report(boolean ok, Path stateDir, int port, String clientId, String keyFingerprint,
                          MintedToken token, Diagnosis connect, List<BrokerListener.Message> received, String config,
-                         Diagnosis padded, List<BrokerListener.Event> brokerLog) {
+                         Live live, Diagnosis padded, List<BrokerListener.Event> brokerLog) {
+    }
+
+    /**
+     * The device connected, subscribed to its config and commands, while the bridge set a new config and sent a
+     * command.
+     *
+     * @param ok               both arrived, in order, after the config the subscription brought
+     * @param configVersion    the version of the config the bridge pushed
+     * @param newConfig        its payload
+     * @param commandTopic     the topic the command was sent to
+     * @param command          its payload
+     * @param commandDelivered whether the bridge put the command on the device's connection
+     * @param received         what the device received, in order, each "TOPIC PAYLOAD"
+     * @param failure          why the live part failed, or null
+     */
+    public record Live(boolean ok, long configVersion, String newConfig, String commandTopic, String command,
+                       boolean commandDelivered, List<String> received, String failure) {
     }
 
     public Report run(Clock clock, Duration timeout) throws InputException {
@@ -189,10 +212,76 @@ public final class Demo {
                     && "jwt.base64.padding".equals(e.code()));
             boolean configArrived = connect.steps().stream().anyMatch(s -> s.id().equals("session")
                     && s.facts().values().stream().anyMatch(v -> v.contains(CONFIG)));
-            boolean ok = connect.ok() && configArrived && !received.isEmpty() && !refusal.ok() && refusedForPadding;
+            Live live = live(broker, ca, tls, clientId, token.token(), timeout, now);
+            boolean ok = connect.ok() && configArrived && !received.isEmpty() && live.ok() && !refusal.ok()
+                    && refusedForPadding;
             return new Report(ok, dir, broker.port(), clientId, Fingerprints.sha256(KeyLoader.publicKeyOf(key)),
                     new MintedToken(null, token.header(), token.claims()), connect, List.copyOf(received), CONFIG,
-                    refusal, List.copyOf(log));
+                    live, refusal, List.copyOf(log));
+        }
+    }
+
+    /**
+     * The device connects again (verified TLS, as connect does), subscribes to its config and commands; the bridge
+     * then sets a new config and sends a command, and the device must receive both.
+     */
+    private static Live live(LocalBroker broker, CaBundle ca, TlsSettings tls, String clientId, String token,
+                             Duration timeout, Instant now) {
+        String configTopic = ClientIds.configTopic(DEVICE);
+        String commandTopic = ClientIds.commandsTopic(DEVICE).replace("#", COMMAND_SUBFOLDER);
+        java.net.InetSocketAddress address = new java.net.InetSocketAddress("127.0.0.1", broker.port());
+        dev.iotjwt.tls.TunnelSocketFactory tunnel = new dev.iotjwt.tls.TunnelSocketFactory(() -> {
+            try {
+                return dev.iotjwt.tls.TlsContexts.create(ca.certificates(), now).context();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }, address, "localhost", tls, timeout);
+        try (dev.iotjwt.mqtt.PahoConnector device = new dev.iotjwt.mqtt.PahoConnector()) {
+            dev.iotjwt.mqtt.PahoConnector.ConnectOutcome c = device.connect(tunnel, address, clientId, "unused",
+                    token, timeout);
+            if (!c.connected()) {
+                return new Live(false, 0, NEW_CONFIG, commandTopic, COMMAND, false, List.of(), "the device could not"
+                        + " connect again: " + (c.failure() == null ? "CONNACK " + c.connackCode()
+                        : c.failure().message()));
+            }
+            if (device.subscribe(configTopic) != 1 || device.subscribe(ClientIds.commandsTopic(DEVICE)) != 1) {
+                return new Live(false, 0, NEW_CONFIG, commandTopic, COMMAND, false, device.received(),
+                        "the device's subscriptions were not granted");
+            }
+            // the subscription brings the current config first
+            await(() -> device.received().size() >= 1, timeout);
+            long version = broker.updateConfig(DEVICE, NEW_CONFIG.getBytes(StandardCharsets.UTF_8)).version();
+            await(() -> device.received().size() >= 2, timeout);
+            boolean delivered;
+            try {
+                delivered = broker.sendCommand(DEVICE, COMMAND_SUBFOLDER, COMMAND.getBytes(StandardCharsets.UTF_8))
+                        .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                delivered = false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                delivered = false;
+            }
+            await(() -> device.received().size() >= 3, timeout);
+            List<String> got = device.received();
+            boolean ok = delivered && got.size() == 3 && got.get(0).equals(configTopic + " " + CONFIG)
+                    && got.get(1).equals(configTopic + " " + NEW_CONFIG)
+                    && got.get(2).equals(commandTopic + " " + COMMAND);
+            return new Live(ok, version, NEW_CONFIG, commandTopic, COMMAND, delivered, got, ok ? null
+                    : "the device received " + got.size() + " of the 3 messages expected");
+        }
+    }
+
+    private static void await(java.util.function.BooleanSupplier done, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

@@ -160,6 +160,27 @@ public final class PahoConnector implements AutoCloseable {
         }
     }
 
+    /**
+     * Subscribes to {@code topic} at QoS 1 and returns the granted QoS (0x80: refused); -1 when the connection is
+     * gone or the SUBACK did not come in the client's time to wait.
+     */
+    public int subscribe(String topic) {
+        if (client == null || lost != null || !client.isConnected()) {
+            return -1;
+        }
+        try {
+            int[] granted = client.subscribeWithResponse(new String[] {topic}, new int[] {1}).getGrantedQos();
+            return granted.length == 0 ? -1 : granted[0];
+        } catch (MqttException e) {
+            return e.getReasonCode() == MqttException.REASON_CODE_SUBSCRIBE_FAILED ? 0x80 : -1;
+        }
+    }
+
+    /** The messages received so far, in order, each as "TOPIC PAYLOAD". */
+    public List<String> received() {
+        return List.copyOf(received);
+    }
+
     /** Why the connection was lost after CONNACK, or null while it is up. */
     public Throwable lost() {
         return lost;
