@@ -295,10 +295,17 @@ public final class DeviceStore implements BridgeView {
     @Override
     public GatewayAuth gatewayAuth(String device) {
         Registry.Device d = registry.devices().get(device);
-        if (d == null || !d.gateway() || d.gatewayConfig().gatewayAuthMethod() == null) {
+        if (d == null || !d.gateway()) {
             return null;
         }
-        return GatewayAuth.valueOf(d.gatewayConfig().gatewayAuthMethod());
+        String method = d.gatewayConfig().gatewayAuthMethod();
+        for (GatewayAuth a : GatewayAuth.values()) {
+            if (a.name().equals(method)) {
+                return a;
+            }
+        }
+        // unset or GATEWAY_AUTH_METHOD_UNSPECIFIED: a gateway no device may attach to, as IoT Core had it
+        return GatewayAuth.UNSPECIFIED;
     }
 
     @Override

@@ -356,6 +356,11 @@ public enum FindingCode {
                     + " gateway's auth method needs it; GATEWAY_ATTACHMENT_ERROR on the gateway's errors topic",
             "mint the attached device's token with its own key and the project as audience, and publish"
                     + " {\"authorization\": \"<the device's JWT>\"} to /devices/DEVICE/attach"),
+    GATEWAY_NO_AUTH_METHOD("gateway.no-auth-method", Severity.ERROR, Area.BRIDGE,
+            "a gateway without a gateway auth method (GATEWAY_AUTH_METHOD_UNSPECIFIED) attached a device; IoT Core let"
+                    + " no device attach to such a gateway; GATEWAY_ATTACHMENT_ERROR on the gateway's errors topic",
+            "set gatewayConfig.gatewayAuthMethod: ASSOCIATION_ONLY, DEVICE_AUTH_TOKEN_ONLY or"
+                    + " ASSOCIATION_AND_DEVICE_AUTH_TOKEN"),
     DEVICE_NOT_TLS("device.not-tls", Severity.ERROR, Area.BRIDGE,
             "the device speaks MQTT without TLS to the TLS-only port, or its first bytes are neither a TLS"
                     + " ClientHello nor MQTT",

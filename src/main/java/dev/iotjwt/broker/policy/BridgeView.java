@@ -21,7 +21,9 @@ public interface BridgeView {
         /** The device's own JWT in the attach message; no binding needed. */
         DEVICE_AUTH_TOKEN_ONLY(false, true),
         /** Both: bound, and its JWT in the attach message. */
-        ASSOCIATION_AND_DEVICE_AUTH_TOKEN(true, true);
+        ASSOCIATION_AND_DEVICE_AUTH_TOKEN(true, true),
+        /** No method set ({@code GATEWAY_AUTH_METHOD_UNSPECIFIED}): IoT Core let no device attach. */
+        UNSPECIFIED(false, false);
 
         private final boolean association;
         private final boolean token;

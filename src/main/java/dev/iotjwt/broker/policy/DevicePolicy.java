@@ -318,6 +318,13 @@ public final class DevicePolicy {
             }
             return new Decision(s.attached(attached), a);
         }
+        if (auth == BridgeView.GatewayAuth.UNSPECIFIED) {
+            return gatewayError(s, "GATEWAY_ATTACHMENT_ERROR", other, "PUBLISH", pub.topic(), pub.packetId(),
+                    "gateway.no-auth-method", "gateway '" + gateway + "' has no gateway auth method"
+                    + " (GATEWAY_AUTH_METHOD_UNSPECIFIED), so no device may attach to it, as IoT Core had it",
+                    "set gatewayConfig.gatewayAuthMethod: ASSOCIATION_ONLY (bound devices),"
+                    + " DEVICE_AUTH_TOKEN_ONLY (the device's JWT in the attach) or ASSOCIATION_AND_DEVICE_AUTH_TOKEN");
+        }
         if (!view.registered(other)) {
             return gatewayError(s, "GATEWAY_ATTACHMENT_ERROR", other, "PUBLISH", pub.topic(), pub.packetId(),
                     "device.unknown", "gateway '" + gateway + "' asked to attach device '" + shown(other) + "', which"

@@ -287,6 +287,16 @@ class GatewayPolicyTest {
     }
 
     @Test
+    void aGatewayWithoutAnAuthMethodLetsNoDeviceAttach() {
+        gateways.put("gw-1", BridgeView.GatewayAuth.UNSPECIFIED);
+        DevicePolicy.Decision d = attach(gatewayWithErrors(), "dev-a", "{}", 1);
+        assertThat(errorSent(d).get("error_type").getAsString()).isEqualTo("GATEWAY_ATTACHMENT_ERROR");
+        assertThat(events(d).get(0).finding().code()).isEqualTo("gateway.no-auth-method");
+        assertThat(d.session().attached()).isEmpty();
+        assertThat(d.closes()).isFalse();
+    }
+
+    @Test
     void aGatewaysErrorsSubscriptionIsGrantedQos0() {
         Session s = connected("gw-1");
         DevicePolicy.Decision d = policy.onPacket(s, subscribe(1, "/devices/gw-1/errors", 1), NOW);
