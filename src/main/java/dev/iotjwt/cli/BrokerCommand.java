@@ -5,6 +5,8 @@ import dev.iotjwt.broker.BrokerPki;
 import dev.iotjwt.broker.BrokerSettings;
 import dev.iotjwt.broker.LocalBroker;
 import dev.iotjwt.broker.Registry;
+import dev.iotjwt.cli.options.Checks;
+import dev.iotjwt.cli.options.Converters;
 import dev.iotjwt.connect.Profile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -69,6 +71,7 @@ final class BrokerCommand implements Callable<Integer> {
     String bind;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "8883",
+            converter = Converters.ListenPortConverter.class,
             description = "TLS port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
@@ -139,21 +142,14 @@ final class BrokerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException {
-        if (port < 0 || port > 65535) {
-            throw new ParameterException(spec.commandLine(), "--port " + port + " is not a TCP port");
-        }
-        if (skew.isNegative()) {
-            throw new ParameterException(spec.commandLine(), "--skew must not be negative");
-        }
+        Checks.notNegative(spec.commandLine(), "--skew", skew);
         if (connectTimeout.compareTo(Duration.ofSeconds(1)) < 0 || connectTimeout.compareTo(Duration.ofHours(1)) > 0) {
             throw new ParameterException(spec.commandLine(), "--connect-timeout must be from 1s to 1h");
         }
         if (maxConnecting < 1 || maxConnecting > 1_000_000) {
             throw new ParameterException(spec.commandLine(), "--max-connecting must be from 1 to 1000000");
         }
-        if (stopAfter != null && (stopAfter.isNegative() || stopAfter.isZero())) {
-            throw new ParameterException(spec.commandLine(), "--stop-after must be positive");
-        }
+        Checks.positive(spec.commandLine(), "--stop-after", stopAfter);
         dev.iotjwt.broker.tls.TlsProfile profile = dev.iotjwt.broker.tls.TlsProfile.byCliName(tlsProfile)
                 .orElse(null);
         if (profile == null) {

@@ -1,11 +1,12 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
+import dev.iotjwt.cli.options.Converters;
+import dev.iotjwt.diagnose.Finding;
 import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.keys.Pem;
-import dev.iotjwt.diagnose.Finding;
 import dev.iotjwt.material.CHeader;
 import dev.iotjwt.material.CertInspector;
 import dev.iotjwt.material.OutputFiles;

@@ -1,6 +1,10 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
+import dev.iotjwt.cli.options.Checks;
+import dev.iotjwt.cli.options.Converters;
+import dev.iotjwt.cli.options.FormatOptions;
+import dev.iotjwt.cli.options.KeyPasswordOptions;
 import dev.iotjwt.jwt.CheckReport;
 import dev.iotjwt.jwt.CheckRequest;
 import dev.iotjwt.jwt.JwtChecker;
@@ -73,9 +77,8 @@ final class CheckCommand implements Callable<Integer> {
             + " claims are errors.")
     boolean strict;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "text or json. Default: ${DEFAULT-VALUE}.")
-    ReportFormat format;
+    @Mixin
+    FormatOptions format;
 
     CheckCommand(CliContext context) {
         this.context = context;
@@ -83,19 +86,12 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException {
-        if (skew.isNegative()) {
-            throw new ParameterException(spec.commandLine(), "--skew must not be negative");
-        }
+        Checks.notNegative(spec.commandLine(), "--skew", skew);
         String token = readToken();
         List<VerifyKey> keys = loadKeys(passwords.source(context));
         Instant at = now != null ? now : context.clock().instant();
         CheckReport report = new JwtChecker().check(new CheckRequest(token, project, keys, at, skew, strict));
-        if (format == ReportFormat.json) {
-            spec.commandLine().getOut().println(Json.write(report));
-        } else {
-            new CheckView(spec.commandLine().getOut()).render(report, strict);
-        }
-        spec.commandLine().getOut().flush();
+        Renderer.render(spec.commandLine(), format.format(), report, (r, out) -> new CheckView(out).render(r, strict));
         return report.ok() ? ExitCodes.OK : ExitCodes.PROBLEM;
     }
 

@@ -1,6 +1,7 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
+import dev.iotjwt.cli.options.KeyPasswordOptions;
 import dev.iotjwt.keys.Fingerprints;
 import dev.iotjwt.keys.KeyConverter;
 import dev.iotjwt.keys.KeyLoader;

@@ -3,6 +3,7 @@ package dev.iotjwt.cli;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import dev.iotjwt.InputException;
+import dev.iotjwt.cli.options.Checks;
 import dev.iotjwt.jwt.BatchMinter;
 import dev.iotjwt.jwt.JwtAlg;
 import dev.iotjwt.keys.PasswordSource;
@@ -42,9 +43,7 @@ final class MintBatch {
             throw new ParameterException(spec.commandLine(), "--ttl must be positive and at most 24h");
         }
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        if (n < 1 || n > 256) {
-            throw new ParameterException(spec.commandLine(), "--threads must be 1 to 256");
-        }
+        Checks.within(spec.commandLine(), "--threads", n, 1, 256);
         List<BatchMinter.Device> devices;
         try (BufferedReader in = file.equals("-") ? new BufferedReader(new InputStreamReader(context.stdin().get(),
                 StandardCharsets.UTF_8)) : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {

@@ -1,7 +1,9 @@
 package dev.iotjwt.cli;
 
-import com.google.gson.JsonObject;
 import dev.iotjwt.InputException;
+import dev.iotjwt.cli.options.Checks;
+import dev.iotjwt.cli.options.Converters;
+import dev.iotjwt.cli.options.KeyPasswordOptions;
 import dev.iotjwt.jwt.ClaimValues;
 import dev.iotjwt.jwt.JwtAlg;
 import dev.iotjwt.jwt.JwtMinter;
@@ -130,23 +132,14 @@ final class MintCommand implements Callable<Integer> {
         Instant issuedAt = iat != null ? iat : context.clock().instant();
         MintedToken minted = new JwtMinter().mint(new MintRequest(material.privateKey(), chosen, audience.value(),
                 issuedAt, ttl, extraClaims()));
-        if (format == Format.json) {
-            JsonObject out = new JsonObject();
-            out.addProperty("token", minted.token());
-            out.add("header", minted.header());
-            out.add("claims", minted.claims());
-            spec.commandLine().getOut().println(Json.write(out));
-        } else {
-            spec.commandLine().getOut().println(minted.token());
-        }
+        // the JSON is the minted record itself: {token, header, claims}
+        spec.commandLine().getOut().println(format == Format.json ? Json.write(minted) : minted.token());
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;
     }
 
     private void validate() {
-        if (ttl.isNegative() || ttl.isZero()) {
-            throw new ParameterException(spec.commandLine(), "--ttl must be positive");
-        }
+        Checks.positive(spec.commandLine(), "--ttl", ttl);
         if (ttl.compareTo(MAX_TTL) > 0 && !allowLongTtl) {
             throw new ParameterException(spec.commandLine(), "--ttl " + ttl.toHours() + "h is over IoT Core's 24 h"
                     + " limit: the bridge refuses such tokens; add --allow-long-ttl to mint it anyway");
