@@ -7,8 +7,10 @@ import dev.iotjwt.broker.LocalBroker;
 import dev.iotjwt.broker.Registry;
 import dev.iotjwt.cli.options.Checks;
 import dev.iotjwt.cli.options.Converters;
+import dev.iotjwt.cli.options.SkewOptions;
 import dev.iotjwt.connect.Profile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -91,10 +93,8 @@ final class BrokerCommand implements Callable<Integer> {
             + " successors of IoT Core do.")
     boolean strict;
 
-    @Option(names = "--skew", paramLabel = "DURATION", defaultValue = "10m",
-            converter = Converters.DurationConverter.class,
-            description = "Clock skew allowed for iat and exp (IoT Core: ${DEFAULT-VALUE}).")
-    Duration skew;
+    @Mixin
+    SkewOptions skew;
 
     @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s",
             converter = Converters.DurationConverter.class,
@@ -142,7 +142,7 @@ final class BrokerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException {
-        Checks.notNegative(spec.commandLine(), "--skew", skew);
+        Duration allowedSkew = skew.skew();
         if (connectTimeout.compareTo(Duration.ofSeconds(1)) < 0 || connectTimeout.compareTo(Duration.ofHours(1)) > 0) {
             throw new ParameterException(spec.commandLine(), "--connect-timeout must be from 1s to 1h");
         }
@@ -193,7 +193,8 @@ final class BrokerCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         BrokerLog log = new BrokerLog(err, spec.commandLine().getOut(), openEvents(), json);
         LocalBroker broker = LocalBroker.start(new BrokerSettings(registry, bind, port, state, names, requireSni,
-                strict, skew, context.clock(), connectTimeout, maxConnecting, profile, !provider.equals("jdk")), log);
+                strict, allowedSkew, context.clock(), connectTimeout, maxConnecting, profile,
+                !provider.equals("jdk")), log);
         // a reused state folder whose key files were loosened since the broker made them owner-only
         log.warning(SecretWarnings.privateKeyWarning(state.resolve(BrokerPki.CA_KEY),
                 "issue server certificates that every device trusting this CA accepts"));

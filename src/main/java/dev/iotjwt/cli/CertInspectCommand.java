@@ -1,18 +1,17 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
-import dev.iotjwt.cli.options.Converters;
 import dev.iotjwt.cli.options.FormatOptions;
 import dev.iotjwt.cli.options.SniOptions;
 import dev.iotjwt.cli.options.TargetOptions;
 import dev.iotjwt.cli.options.TimeoutOptions;
+import dev.iotjwt.cli.options.ValidityTimeOptions;
 import dev.iotjwt.material.CertInspector;
 import dev.iotjwt.tls.CaBundle;
 import dev.iotjwt.tls.TlsSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -46,9 +45,8 @@ final class CertInspectCommand implements Callable<Integer> {
     @Mixin
     SniOptions sni;
 
-    @Option(names = "--at", paramLabel = "TIME", converter = Converters.InstantConverter.class,
-            description = "Judge validity at this time (a device's clock) instead of now.")
-    Instant at;
+    @Mixin
+    ValidityTimeOptions at;
 
     @Mixin
     TimeoutOptions timeout;
@@ -73,7 +71,7 @@ final class CertInspectCommand implements Callable<Integer> {
         if (file != null && (sni.given() || !server.ca().isEmpty())) {
             throw new ParameterException(spec.commandLine(), "--sni, --no-sni and --ca go with --host");
         }
-        Instant now = at != null ? at : context.clock().instant();
+        Instant now = at.at(context.clock());
         CertInspector.CertReport r;
         if (file != null) {
             r = new CertInspector().inspectFile(file, now);

@@ -3,12 +3,12 @@ package dev.iotjwt.cli;
 import dev.iotjwt.InputException;
 import dev.iotjwt.cli.options.FormatOptions;
 import dev.iotjwt.cli.options.KeyPasswordOptions;
+import dev.iotjwt.cli.options.OutputFileOptions;
 import dev.iotjwt.keys.Fingerprints;
 import dev.iotjwt.keys.KeyConverter;
 import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
 import dev.iotjwt.keys.Pem;
-import dev.iotjwt.material.OutputFiles;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,11 +48,8 @@ final class KeyConvertCommand implements Callable<Integer> {
             description = "pem or der. Default: ${DEFAULT-VALUE}.")
     Encoding encoding;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Where to write (needed for DER).")
-    Path out;
-
-    @Option(names = "--force", description = "Overwrite --out if it exists.")
-    boolean force;
+    @Mixin
+    OutputFileOptions output;
 
     @Mixin
     KeyPasswordOptions keyPassword;
@@ -88,9 +85,7 @@ final class KeyConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException {
-        if (encoding == Encoding.der && out == null) {
-            throw new ParameterException(spec.commandLine(), "--encoding der needs --out FILE (DER is binary)");
-        }
+        output.requireFileFor(encoding == Encoding.der, "--encoding der");
         if (outPassword != null && to != Container.pkcs8) {
             throw new ParameterException(spec.commandLine(), (outPassword.file != null ? "--out-password-file"
                     : "--out-password-env") + " encrypts PKCS#8 output only, not --to " + to + "; use --to pkcs8, or"
@@ -107,8 +102,9 @@ final class KeyConvertCommand implements Callable<Integer> {
         }
         String pem = Pem.encode(o.pemLabel(), o.der());
         byte[] bytes = encoding == Encoding.der ? o.der() : pem.getBytes(StandardCharsets.US_ASCII);
+        Path out = output.out();
         if (out != null) {
-            OutputFiles.write(out, bytes, o.secret(), force);
+            output.write(bytes, o.secret());
         }
         String sha = Fingerprints.sha256(KeyLoader.publicKeyOf(m));
         Renderer.render(spec.commandLine(), format.format(), new Written(file.toString(), out == null ? null

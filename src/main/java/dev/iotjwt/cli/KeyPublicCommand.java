@@ -3,11 +3,11 @@ package dev.iotjwt.cli;
 import dev.iotjwt.InputException;
 import dev.iotjwt.cli.options.FormatOptions;
 import dev.iotjwt.cli.options.KeyPasswordOptions;
+import dev.iotjwt.cli.options.OutputFileOptions;
 import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
 import dev.iotjwt.keys.Pem;
 import dev.iotjwt.material.KeyFacts;
-import dev.iotjwt.material.OutputFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,11 +40,8 @@ final class KeyPublicCommand implements Callable<Integer> {
     @Mixin
     KeyPasswordOptions keyPassword;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the PEM here instead of stdout.")
-    Path outFile;
-
-    @Option(names = "--force", description = "Overwrite --out if it exists.")
-    boolean force;
+    @Mixin
+    OutputFileOptions output;
 
     @Mixin
     FormatOptions format;
@@ -72,8 +69,9 @@ final class KeyPublicCommand implements Callable<Integer> {
         } catch (CertificateEncodingException e) {
             throw new InputException(null, file + ": cannot encode the certificate: " + e.getMessage(), null, e);
         }
+        Path outFile = output.out();
         if (outFile != null) {
-            OutputFiles.write(outFile, pem.getBytes(StandardCharsets.US_ASCII), false, force);
+            output.write(pem.getBytes(StandardCharsets.US_ASCII), false);
         }
         if (format.json()) {
             spec.commandLine().getOut().println(Json.write(new Registration(file.toString(), facts.registerAs(),
