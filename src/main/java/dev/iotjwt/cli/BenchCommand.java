@@ -10,6 +10,7 @@ import dev.iotjwt.cli.options.TargetOptions;
 import dev.iotjwt.cli.options.TimeoutOptions;
 import dev.iotjwt.connect.Profile;
 import dev.iotjwt.tls.CaBundle;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,12 +46,19 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--prepare", paramLabel = "DIR", description = "Make a fleet of --devices devices in DIR (keys,"
-            + " owner-only, and registry.json for iotjwt broker) and stop.")
-    Path prepare;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Fleet fleetDir;
 
-    @Option(names = "--keys", paramLabel = "DIR", description = "The fleet to run (made with --prepare).")
-    Path keys;
+    /** Make a fleet, or run one. */
+    static final class Fleet {
+        @Option(names = "--prepare", paramLabel = "DIR", required = true, description = "Make a fleet of --devices"
+                + " devices in DIR (keys, owner-only, and registry.json for iotjwt broker) and stop.")
+        Path prepare;
+
+        @Option(names = "--keys", paramLabel = "DIR", required = true,
+                description = "The fleet to run (made with --prepare).")
+        Path keys;
+    }
 
     @Option(names = "--devices", paramLabel = "N", description = "Devices (default: 100 for --prepare, every device of"
             + " the fleet otherwise).")
@@ -94,6 +102,8 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws InputException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Path prepare = fleetDir.prepare;
+        Path keys = fleetDir.keys;
         if (prepare != null) {
             int n = devices != null ? devices : 100;
             Checks.within(spec.commandLine(), "--devices", n, 1, 1_000_000);
@@ -102,9 +112,6 @@ final class BenchCommand implements Callable<Integer> {
                     + prepare.resolve("registry.json") + ", then: iotjwt bench --keys " + prepare);
             out.flush();
             return ExitCodes.OK;
-        }
-        if (keys == null) {
-            throw new ParameterException(spec.commandLine(), "give --keys DIR (made with --prepare DIR)");
         }
         if (publishRate < 0 || duration.isNegative()) {
             throw new ParameterException(spec.commandLine(), "--publish-rate and --duration must not be negative");

@@ -34,10 +34,10 @@ final class MintBatch {
     }
 
     int run(String file, String project, JwtAlg alg, Duration ttl, boolean allowLongTtl, Instant iat, Integer threads,
-            boolean json, PasswordSource passwords, Path key, List<String> claims) throws InputException {
-        if (key != null || !claims.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "--batch takes the keys from its lines; --key and --claim"
-                    + " go with a single mint");
+            boolean json, PasswordSource passwords, List<String> claims) throws InputException {
+        if (!claims.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--claim goes with a single mint (--key), not with"
+                    + " --batch");
         }
         if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MintCommand.MAX_TTL) > 0 && !allowLongTtl) {
             throw new ParameterException(spec.commandLine(), "--ttl must be positive and at most 24h");

@@ -43,9 +43,23 @@ final class MintCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--key", paramLabel = "FILE",
-            description = "The device's private key: PEM or DER; PKCS#8 (plain or encrypted), PKCS#1 or SEC1.")
-    Path key;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    /** One token from one key, or a fleet's from a batch file. */
+    static final class Input {
+        @Option(names = "--key", paramLabel = "FILE", required = true,
+                description = "The device's private key: PEM or DER; PKCS#8 (plain or encrypted), PKCS#1 or SEC1.")
+        Path key;
+
+        @Option(names = "--batch", paramLabel = "FILE", required = true, description = "Mint for a fleet: one device"
+                + " a line, CSV (device,key,project[,alg[,ttl]], an optional header line names the columns) or JSON"
+                + " lines ({\"device\", \"key\", \"project\", \"alg\", \"ttl\"}); - reads standard input. Key paths"
+                + " are relative to the file's folder. Writes 'DEVICE TOKEN' or 'DEVICE error: …' a line, in input"
+                + " order (--format json: JSON lines). --project, --alg and --ttl are the defaults for lines that"
+                + " leave them out.")
+        String batch;
+    }
 
     @Mixin
     KeyPasswordOptions passwords;
@@ -56,13 +70,6 @@ final class MintCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Audience audience;
-
-    @Option(names = "--batch", paramLabel = "FILE", description = "Mint for a fleet: one device a line, CSV"
-            + " (device,key,project[,alg[,ttl]], an optional header line names the columns) or JSON lines ({\"device\","
-            + " \"key\", \"project\", \"alg\", \"ttl\"}); - reads standard input. Key paths are relative to the"
-            + " file's folder. Writes 'DEVICE TOKEN' or 'DEVICE error: …' a line, in input order (--format json: JSON"
-            + " lines). --project, --alg and --ttl are the defaults for lines that leave them out.")
-    String batch;
 
     @Option(names = "--threads", paramLabel = "N", description = "Signing threads for --batch (default: the"
             + " machine's cores).")
@@ -114,13 +121,11 @@ final class MintCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException {
-        if (batch != null) {
-            return new MintBatch(spec, context).run(batch, audience == null ? null : audience.value(), alg, ttl,
-                    allowLongTtl, iat, threads, format == Format.json, passwords.source(context), key, claims);
+        if (input.batch != null) {
+            return new MintBatch(spec, context).run(input.batch, audience == null ? null : audience.value(), alg, ttl,
+                    allowLongTtl, iat, threads, format == Format.json, passwords.source(context), claims);
         }
-        if (key == null) {
-            throw new ParameterException(spec.commandLine(), "give --key FILE (or --batch FILE)");
-        }
+        Path key = input.key;
         if (audience == null) {
             throw new ParameterException(spec.commandLine(), "give --project ID or --aud AUD");
         }
