@@ -8,6 +8,7 @@ import dev.iotjwt.cli.options.FormatOptions;
 import dev.iotjwt.cli.options.KeyPasswordOptions;
 import dev.iotjwt.cli.options.TargetOptions;
 import dev.iotjwt.cli.options.TimeoutOptions;
+import dev.iotjwt.cli.options.UsernameOptions;
 import dev.iotjwt.connect.Profile;
 import dev.iotjwt.tls.CaBundle;
 import picocli.CommandLine.ArgGroup;
@@ -83,9 +84,8 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     TimeoutOptions timeout;
 
-    @Option(names = "--username", paramLabel = "NAME", defaultValue = "unused",
-            description = "MQTT user name (default: ${DEFAULT-VALUE}).")
-    String username;
+    @Mixin
+    UsernameOptions username;
 
     @Option(names = "--password-env", paramLabel = "VAR", description = "Send the password in VAR instead of each"
             + " device's token (a broker with a password file, such as mosquitto).")
@@ -149,7 +149,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         boolean tty = "1".equals(context.env().get("IOTJWT_STDERR_TTY"));
         LoadBench.Report r = new LoadBench().run(fleet, new LoadBench.Settings(address, host, bundle.certificates(),
-                devices != null ? devices : fleet.ids().size(), c, publishRate, duration, bound, username, password,
+                devices != null ? devices : fleet.ids().size(), c, publishRate, duration, bound, username.username(), password,
                 context.clock()), line -> {
                     if (tty) {
                         err.print("\r" + line + "    ");

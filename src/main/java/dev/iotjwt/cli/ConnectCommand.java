@@ -10,6 +10,7 @@ import dev.iotjwt.cli.options.SniOptions;
 import dev.iotjwt.cli.options.TargetOptions;
 import dev.iotjwt.cli.options.TimeoutOptions;
 import dev.iotjwt.cli.options.TokenSourceOptions;
+import dev.iotjwt.cli.options.UsernameOptions;
 import dev.iotjwt.connect.ConnectDoctor;
 import dev.iotjwt.connect.Profile;
 import dev.iotjwt.connect.plan.ConnectPlanner;
@@ -51,9 +52,8 @@ final class ConnectCommand implements Callable<Integer> {
     @Mixin
     DeviceIdentityOptions identity;
 
-    @Option(names = "--username", paramLabel = "NAME", defaultValue = "unused",
-            description = "MQTT user name; IoT Core ignores it (default: ${DEFAULT-VALUE}).")
-    String username;
+    @Mixin
+    UsernameOptions username;
 
     @Mixin
     TokenSourceOptions token;
@@ -90,7 +90,7 @@ final class ConnectCommand implements Callable<Integer> {
         ConnectPlanner.Session what = session.session(token.key() != null);
         ConnectPlanner.Plan plan = new ConnectPlanner(context.clock(), context.env()).plan(
                 new ConnectPlanner.Target(profile, target.host(null), target.port(), identity.region(), target.ca()),
-                new ConnectPlanner.Device(identity.clientId(), this::audience, identity.deviceId(), username),
+                new ConnectPlanner.Device(identity.clientId(), this::audience, identity.deviceId(), username.username()),
                 new ConnectPlanner.Token(token.key(), token.passwords(context), token.ttl(), jwt),
                 new ConnectPlanner.Tls(sni.send(), sni.name(), deviceTls.deviceTime(), deviceTls::settings),
                 timeout.timeout(), what);

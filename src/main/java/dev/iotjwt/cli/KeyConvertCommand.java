@@ -45,7 +45,7 @@ final class KeyConvertCommand implements Callable<Integer> {
     Container to;
 
     @Option(names = "--encoding", paramLabel = "ENCODING", defaultValue = "pem",
-            description = "pem or der. Default: ${DEFAULT-VALUE}.")
+            description = "pem or der (needs --out). Default: ${DEFAULT-VALUE}.")
     Encoding encoding;
 
     @Mixin

@@ -13,7 +13,7 @@ public final class ExportOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
 
-    @Option(names = "--as", required = true, paramLabel = "FORM", description = "c, der or pem.")
+    @Option(names = "--as", required = true, paramLabel = "FORM", description = "c, der (needs --out) or pem.")
     ExportForm as;
 
     @Option(names = "--name", paramLabel = "IDENT", description = "The C identifier; a bundle's arrays are IDENT_0,"

@@ -14,7 +14,7 @@ public final class OutputFileOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Where to write instead of stdout (needed for DER).")
+    @Option(names = "--out", paramLabel = "FILE", description = "Write to FILE instead of stdout.")
     Path out;
 
     @Option(names = "--force", description = "Overwrite --out if it exists.")
