@@ -149,8 +149,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         boolean tty = "1".equals(context.env().get("IOTJWT_STDERR_TTY"));
         LoadBench.Report r = new LoadBench().run(fleet, new LoadBench.Settings(address, host, bundle.certificates(),
-                devices != null ? devices : fleet.ids().size(), c, publishRate, duration, bound, username.username(), password,
-                context.clock()), line -> {
+                devices != null ? devices : fleet.ids().size(), c, publishRate, duration, bound, username.username(),
+                password, context.clock()), line -> {
                     if (tty) {
                         err.print("\r" + line + "    ");
                         err.flush();

@@ -90,7 +90,8 @@ final class ConnectCommand implements Callable<Integer> {
         ConnectPlanner.Session what = session.session(token.key() != null);
         ConnectPlanner.Plan plan = new ConnectPlanner(context.clock(), context.env()).plan(
                 new ConnectPlanner.Target(profile, target.host(null), target.port(), identity.region(), target.ca()),
-                new ConnectPlanner.Device(identity.clientId(), this::audience, identity.deviceId(), username.username()),
+                new ConnectPlanner.Device(identity.clientId(), this::audience, identity.deviceId(),
+                        username.username()),
                 new ConnectPlanner.Token(token.key(), token.passwords(context), token.ttl(), jwt),
                 new ConnectPlanner.Tls(sni.send(), sni.name(), deviceTls.deviceTime(), deviceTls::settings),
                 timeout.timeout(), what);
