@@ -40,7 +40,7 @@ final class DemoCommand implements Callable<Integer> {
             DemoView.intro(spec.commandLine().getOut());
         }
         Demo.Report r = new Demo().run(context.clock(), bound);
-        Renderer.render(spec.commandLine(), format.format(), r, DemoView.Json::of, DemoView::text);
+        Renderer.render(spec.commandLine(), format.format(), r, DemoView.JsonReport::of, DemoView::text);
         return r.ok() ? ExitCodes.OK : ExitCodes.PROBLEM;
     }
 }

@@ -16,11 +16,11 @@ final class DemoView {
     }
 
     /** The JSON shape of a demo run: what the report holds, the token as its header and claims only. */
-    record Json(boolean ok, int port, String clientId, String keyFingerprint, Token token, Diagnosis connect,
+    record JsonReport(boolean ok, int port, String clientId, String keyFingerprint, Token token, Diagnosis connect,
                 List<BrokerListener.Message> received, String config, Diagnosis padded,
                 List<BrokerListener.Event> brokerLog) {
-        static Json of(Demo.Report r) {
-            return new Json(r.ok(), r.port(), r.clientId(), r.keyFingerprint(), new Token(r.token().header(),
+        static JsonReport of(Demo.Report r) {
+            return new JsonReport(r.ok(), r.port(), r.clientId(), r.keyFingerprint(), new Token(r.token().header(),
                     r.token().claims()), r.connect(), r.received(), r.config(), r.padded(), r.brokerLog());
         }
     }
