@@ -2,9 +2,18 @@ package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
 import dev.iotjwt.bench.LoadBench;
+import dev.iotjwt.cli.options.Checks;
+import dev.iotjwt.cli.options.Converters;
+import dev.iotjwt.cli.options.FormatOptions;
+import dev.iotjwt.cli.options.KeyPasswordOptions;
+import dev.iotjwt.cli.options.TargetOptions;
+import dev.iotjwt.cli.options.TimeoutOptions;
+import dev.iotjwt.cli.options.UsernameOptions;
 import dev.iotjwt.connect.Profile;
 import dev.iotjwt.tls.CaBundle;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -16,7 +25,6 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -26,7 +34,9 @@ import java.util.concurrent.Callable;
         description = {"Load a bridge with simulated devices, each with its own P-256 key and token: connect them at a"
                 + " concurrency, hold the connections, optionally publish at a rate; print connects per second,"
                 + " latency percentiles of TCP+TLS+CONNACK and of PUBLISH→PUBACK, and failures by code.",
-                "Make the fleet first with --prepare DIR; the broker takes DIR/registry.json."},
+                "Make the fleet first with --prepare DIR; the broker takes DIR/registry.json. The broker is"
+                        + " localhost:8883 unless --host and --port say otherwise, verified with the local broker's CA"
+                        + " unless --ca gives the roots."},
         footer = {"%nExamples:",
                 "  iotjwt bench --prepare fleet --devices 1000",
                 "  iotjwt broker --registry fleet/registry.json &",
@@ -37,28 +47,26 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--prepare", paramLabel = "DIR", description = "Make a fleet of --devices devices in DIR (keys,"
-            + " owner-only, and registry.json for iotjwt broker) and stop.")
-    Path prepare;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Fleet fleetDir;
 
-    @Option(names = "--keys", paramLabel = "DIR", description = "The fleet to run (made with --prepare).")
-    Path keys;
+    /** Make a fleet, or run one. */
+    static final class Fleet {
+        @Option(names = "--prepare", paramLabel = "DIR", required = true, description = "Make a fleet of --devices"
+                + " devices in DIR (keys, owner-only, and registry.json for iotjwt broker) and stop.")
+        Path prepare;
+
+        @Option(names = "--keys", paramLabel = "DIR", required = true,
+                description = "The fleet to run (made with --prepare).")
+        Path keys;
+    }
 
     @Option(names = "--devices", paramLabel = "N", description = "Devices (default: 100 for --prepare, every device of"
             + " the fleet otherwise).")
     Integer devices;
 
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = "localhost",
-            description = "Broker host (default: ${DEFAULT-VALUE}).")
-    String host;
-
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8883",
-            description = "Broker port (default: ${DEFAULT-VALUE}).")
-    int port;
-
-    @Option(names = "--ca", paramLabel = "FILE", description = "Roots to verify the broker with (default: the local"
-            + " broker's CA). Repeatable.")
-    List<Path> ca = new ArrayList<>();
+    @Mixin
+    TargetOptions broker;
 
     @Option(names = "--concurrency", paramLabel = "C", description = "Connections opened at once, and publishing"
             + " threads (default: 4 per core).")
@@ -73,22 +81,18 @@ final class BenchCommand implements Callable<Integer> {
             description = "How long to hold the connections after connecting (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
-            converter = Converters.DurationConverter.class, description = "Bound of each connect (default:"
-            + " ${DEFAULT-VALUE}).")
-    Duration timeout;
+    @Mixin
+    TimeoutOptions timeout;
 
-    @Option(names = "--username", paramLabel = "NAME", defaultValue = "unused",
-            description = "MQTT user name (default: ${DEFAULT-VALUE}).")
-    String username;
+    @Mixin
+    UsernameOptions username;
 
     @Option(names = "--password-env", paramLabel = "VAR", description = "Send the password in VAR instead of each"
             + " device's token (a broker with a password file, such as mosquitto).")
     String passwordEnv;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "text or json. Default: ${DEFAULT-VALUE}.")
-    ReportFormat format;
+    @Mixin
+    FormatOptions format;
 
     BenchCommand(CliContext context) {
         this.context = context;
@@ -98,27 +102,26 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws InputException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Path prepare = fleetDir.prepare;
+        Path keys = fleetDir.keys;
         if (prepare != null) {
             int n = devices != null ? devices : 100;
-            if (n < 1 || n > 1_000_000) {
-                throw new ParameterException(spec.commandLine(), "--devices must be 1 to 1000000");
-            }
+            Checks.within(spec.commandLine(), "--devices", n, 1, 1_000_000);
             LoadBench.prepare(prepare, n, "bench-project", "us-central1", "bench-registry");
             out.println("made " + n + " devices in " + prepare + "; start the broker with: iotjwt broker --registry "
                     + prepare.resolve("registry.json") + ", then: iotjwt bench --keys " + prepare);
             out.flush();
             return ExitCodes.OK;
         }
-        if (keys == null) {
-            throw new ParameterException(spec.commandLine(), "give --keys DIR (made with --prepare DIR)");
-        }
         if (publishRate < 0 || duration.isNegative()) {
             throw new ParameterException(spec.commandLine(), "--publish-rate and --duration must not be negative");
         }
-        int c = concurrency != null ? concurrency : 4 * Runtime.getRuntime().availableProcessors();
-        if (c < 1 || c > 4096) {
-            throw new ParameterException(spec.commandLine(), "--concurrency must be 1 to 4096");
-        }
+        int c = Checks.within(spec.commandLine(), "--concurrency", concurrency != null ? concurrency
+                : 4 * Runtime.getRuntime().availableProcessors(), 1, 4096);
+        Duration bound = timeout.timeout();
+        String host = broker.host("localhost");
+        int port = broker.port(8883);
+        List<Path> ca = broker.ca();
         // the simulated devices must not be the bottleneck: native crypto where it loads, and P-256 key exchange first
         // (as embedded TLS stacks offer it; the JDK's default x25519 has no native implementation here)
         String crypto = dev.iotjwt.jwt.SigningProviders.installForProcess();
@@ -146,8 +149,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         boolean tty = "1".equals(context.env().get("IOTJWT_STDERR_TTY"));
         LoadBench.Report r = new LoadBench().run(fleet, new LoadBench.Settings(address, host, bundle.certificates(),
-                devices != null ? devices : fleet.ids().size(), c, publishRate, duration, timeout, username, password,
-                context.clock()), line -> {
+                devices != null ? devices : fleet.ids().size(), c, publishRate, duration, bound, username.username(),
+                password, context.clock()), line -> {
                     if (tty) {
                         err.print("\r" + line + "    ");
                         err.flush();
@@ -156,25 +159,25 @@ final class BenchCommand implements Callable<Integer> {
         if (tty) {
             err.println();
         }
-        if (format == ReportFormat.json) {
-            out.println(Json.write(r));
-        } else {
-            out.printf("%d of %d devices connected in %.2f s: %.0f connects/s (concurrency %d)%n", r.connected(),
-                    r.devices(), r.connectMillis() / 1000.0, r.connectsPerSecond(), c);
-            out.printf("connect (TCP+TLS+CONNACK) ms: p50 %.1f  p95 %.1f  p99 %.1f  max %.1f%n", r.connect().p50(),
-                    r.connect().p95(), r.connect().p99(), r.connect().max());
-            if (publishRate > 0) {
-                out.printf("publish→PUBACK ms: p50 %.1f  p95 %.1f  p99 %.1f  max %.1f  (%d messages)%n",
-                        r.publish().p50(), r.publish().p95(), r.publish().p99(), r.publish().max(), r.published());
-            }
-            out.println("held " + r.connected() + " connections for " + r.heldMillis() / 1000 + " s; " + r.heldAtEnd()
-                    + " still answered at the end; devices' crypto: " + crypto);
-            for (Map.Entry<String, Integer> f : r.failures().entrySet()) {
-                out.println("failed: " + f.getValue() + " × " + f.getKey());
-            }
-        }
-        out.flush();
+        Renderer.render(spec.commandLine(), format.format(), r, (report, text) -> text(report, text, c, crypto));
         return r.connected() == r.devices() && r.heldAtEnd() == r.connected() && r.failures().isEmpty()
                 ? ExitCodes.OK : ExitCodes.PROBLEM;
+    }
+
+    /** The text view: rates, latency percentiles, what was held, failures by code. */
+    private void text(LoadBench.Report r, PrintWriter out, int c, String crypto) {
+        out.printf("%d of %d devices connected in %.2f s: %.0f connects/s (concurrency %d)%n", r.connected(),
+                r.devices(), r.connectMillis() / 1000.0, r.connectsPerSecond(), c);
+        out.printf("connect (TCP+TLS+CONNACK) ms: p50 %.1f  p95 %.1f  p99 %.1f  max %.1f%n", r.connect().p50(),
+                r.connect().p95(), r.connect().p99(), r.connect().max());
+        if (publishRate > 0) {
+            out.printf("publish→PUBACK ms: p50 %.1f  p95 %.1f  p99 %.1f  max %.1f  (%d messages)%n",
+                    r.publish().p50(), r.publish().p95(), r.publish().p99(), r.publish().max(), r.published());
+        }
+        out.println("held " + r.connected() + " connections for " + r.heldMillis() / 1000 + " s; " + r.heldAtEnd()
+                + " still answered at the end; devices' crypto: " + crypto);
+        for (Map.Entry<String, Integer> f : r.failures().entrySet()) {
+            out.println("failed: " + f.getValue() + " × " + f.getKey());
+        }
     }
 }

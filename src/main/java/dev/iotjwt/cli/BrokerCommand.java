@@ -5,8 +5,12 @@ import dev.iotjwt.broker.BrokerPki;
 import dev.iotjwt.broker.BrokerSettings;
 import dev.iotjwt.broker.LocalBroker;
 import dev.iotjwt.broker.Registry;
+import dev.iotjwt.cli.options.Checks;
+import dev.iotjwt.cli.options.Converters;
+import dev.iotjwt.cli.options.SkewOptions;
 import dev.iotjwt.connect.Profile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -69,6 +73,7 @@ final class BrokerCommand implements Callable<Integer> {
     String bind;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "8883",
+            converter = Converters.ListenPortConverter.class,
             description = "TLS port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
@@ -88,10 +93,8 @@ final class BrokerCommand implements Callable<Integer> {
             + " successors of IoT Core do.")
     boolean strict;
 
-    @Option(names = "--skew", paramLabel = "DURATION", defaultValue = "10m",
-            converter = Converters.DurationConverter.class,
-            description = "Clock skew allowed for iat and exp (IoT Core: ${DEFAULT-VALUE}).")
-    Duration skew;
+    @Mixin
+    SkewOptions skew;
 
     @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "10s",
             converter = Converters.DurationConverter.class,
@@ -126,7 +129,7 @@ final class BrokerCommand implements Callable<Integer> {
             + " lines instead of printing it.")
     Path eventsFile;
 
-    @Option(names = "--api-port", paramLabel = "PORT", description = "Also serve the Cloud IoT Core v1 device manager"
+    @Option(names = "--api-port", paramLabel = "PORT", converter = Converters.ListenPortConverter.class, description = "Also serve the Cloud IoT Core v1 device manager"
             + " REST API (devices, configs, commands, states, gateway bindings) over plain HTTP on this port of the"
             + " --bind address; 0 picks a free one. What it changes is kept in the state folder.")
     Integer apiPort;
@@ -148,27 +151,17 @@ final class BrokerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException {
-        if (port < 0 || port > 65535) {
-            throw new ParameterException(spec.commandLine(), "--port " + port + " is not a TCP port");
-        }
-        if (skew.isNegative()) {
-            throw new ParameterException(spec.commandLine(), "--skew must not be negative");
-        }
+        Duration allowedSkew = skew.skew();
         if (connectTimeout.compareTo(Duration.ofSeconds(1)) < 0 || connectTimeout.compareTo(Duration.ofHours(1)) > 0) {
             throw new ParameterException(spec.commandLine(), "--connect-timeout must be from 1s to 1h");
         }
         if (maxConnecting < 1 || maxConnecting > 1_000_000) {
             throw new ParameterException(spec.commandLine(), "--max-connecting must be from 1 to 1000000");
         }
-        if (apiPort != null && (apiPort < 0 || apiPort > 65535)) {
-            throw new ParameterException(spec.commandLine(), "--api-port " + apiPort + " is not a TCP port");
-        }
         if (apiTokenFile != null && apiPort == null) {
             throw new ParameterException(spec.commandLine(), "--api-token-file needs --api-port");
         }
-        if (stopAfter != null && (stopAfter.isNegative() || stopAfter.isZero())) {
-            throw new ParameterException(spec.commandLine(), "--stop-after must be positive");
-        }
+        Checks.positive(spec.commandLine(), "--stop-after", stopAfter);
         dev.iotjwt.broker.tls.TlsProfile profile = dev.iotjwt.broker.tls.TlsProfile.byCliName(tlsProfile)
                 .orElse(null);
         if (profile == null) {
@@ -213,8 +206,8 @@ final class BrokerCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         BrokerLog log = new BrokerLog(err, spec.commandLine().getOut(), openEvents(), json);
         LocalBroker broker = LocalBroker.start(new BrokerSettings(registry, bind, port, state, names, requireSni,
-                strict, skew, context.clock(), connectTimeout, maxConnecting, profile, !provider.equals("jdk"))
-                .withApi(apiPort == null ? BrokerSettings.NO_API : apiPort, apiToken), log);
+                strict, allowedSkew, context.clock(), connectTimeout, maxConnecting, profile,
+                !provider.equals("jdk")).withApi(apiPort == null ? BrokerSettings.NO_API : apiPort, apiToken), log);
         // a reused state folder whose key files were loosened since the broker made them owner-only
         log.warning(SecretWarnings.privateKeyWarning(state.resolve(BrokerPki.CA_KEY),
                 "issue server certificates that every device trusting this CA accepts"));

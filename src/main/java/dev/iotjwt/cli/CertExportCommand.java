@@ -1,18 +1,20 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
+import dev.iotjwt.cli.options.ExportForm;
+import dev.iotjwt.cli.options.ExportOptions;
+import dev.iotjwt.cli.options.ValidityTimeOptions;
+import dev.iotjwt.diagnose.Finding;
 import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.keys.Pem;
-import dev.iotjwt.diagnose.Finding;
 import dev.iotjwt.material.CHeader;
 import dev.iotjwt.material.CertInspector;
-import dev.iotjwt.material.OutputFiles;
 import dev.iotjwt.tls.Certificates;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -42,22 +44,11 @@ final class CertExportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "Certificate or bundle (PEM or DER).")
     Path file;
 
-    @Option(names = "--as", required = true, paramLabel = "FORM", description = "c, der or pem.")
-    KeyExportCommand.Form as;
+    @Mixin
+    ExportOptions export;
 
-    @Option(names = "--name", paramLabel = "IDENT", description = "The C identifier; a bundle's arrays are IDENT_0,"
-            + " IDENT_1, … (default: from the file name).")
-    String name;
-
-    @Option(names = "--out", paramLabel = "FILE", description = "Where to write (needed for DER).")
-    Path out;
-
-    @Option(names = "--force", description = "Overwrite --out if it exists.")
-    boolean force;
-
-    @Option(names = "--at", paramLabel = "TIME", converter = Converters.InstantConverter.class,
-            description = "Judge validity at this time (a device's clock) instead of now.")
-    Instant at;
+    @Mixin
+    ValidityTimeOptions at;
 
     private final CliContext context;
 
@@ -67,13 +58,7 @@ final class CertExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException {
-        if (as == KeyExportCommand.Form.der && out == null) {
-            throw new ParameterException(spec.commandLine(), "--as der needs --out FILE (DER is binary)");
-        }
-        if (name != null && CHeader.problem(name) != null) {
-            throw new ParameterException(spec.commandLine(), "--name '" + dev.iotjwt.Messages.quote(name, 60) + "' "
-                    + CHeader.problem(name) + "; give another name, such as " + CHeader.ident(name + "_der"));
-        }
+        ExportForm as = export.as();
         List<X509Certificate> certs = new ArrayList<>();
         for (KeyMaterial m : new KeyLoader().read(file, PasswordSource.NONE)) {
             if (m.certificate() != null) {
@@ -83,11 +68,11 @@ final class CertExportCommand implements Callable<Integer> {
         if (certs.isEmpty()) {
             throw new InputException(file + ": holds no certificate", "for keys use iotjwt key export");
         }
-        if (as == KeyExportCommand.Form.der && certs.size() > 1) {
+        if (as == ExportForm.der && certs.size() > 1) {
             throw new ParameterException(spec.commandLine(), file + " holds " + certs.size() + " certificates; DER"
                     + " holds one: use --as c (one array each) or --as pem");
         }
-        Instant now = at != null ? at : context.clock().instant();
+        Instant now = at.at(context.clock());
         List<List<Finding>> warnings = new ArrayList<>();
         for (int i = 0; i < certs.size(); i++) {
             List<Finding> w = CertInspector.anchorWarnings(certs.get(i), now);
@@ -98,8 +83,7 @@ final class CertExportCommand implements Callable<Integer> {
                         + "]") + ": " + f.code() + ": " + f.message());
             }
         }
-        String ident = name != null ? name : CHeader.ident(file.getFileName().toString().replaceFirst("\\.[^.]*$",
-                ""));
+        String ident = export.ident(file.getFileName().toString().replaceFirst("\\.[^.]*$", ""));
         byte[] bytes;
         try {
             bytes = switch (as) {
@@ -127,8 +111,9 @@ final class CertExportCommand implements Callable<Integer> {
         } catch (CertificateEncodingException e) {
             throw new InputException(null, file + ": cannot encode a certificate: " + e.getMessage(), null, e);
         }
+        Path out = export.output().out();
         if (out != null) {
-            OutputFiles.write(out, bytes, false, force);
+            export.output().write(bytes, false);
             spec.commandLine().getOut().println("wrote " + out + ": " + certs.size() + (certs.size() == 1
                     ? " certificate" : " certificates") + " as " + as + ", " + bytes.length + " bytes");
         } else {

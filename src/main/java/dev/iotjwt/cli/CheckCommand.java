@@ -1,6 +1,10 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
+import dev.iotjwt.cli.options.Converters;
+import dev.iotjwt.cli.options.FormatOptions;
+import dev.iotjwt.cli.options.KeyPasswordOptions;
+import dev.iotjwt.cli.options.SkewOptions;
 import dev.iotjwt.jwt.CheckReport;
 import dev.iotjwt.jwt.CheckRequest;
 import dev.iotjwt.jwt.JwtChecker;
@@ -64,18 +68,15 @@ final class CheckCommand implements Callable<Integer> {
             description = "Judge iat and exp at this time (epoch seconds or ISO-8601) instead of now.")
     Instant now;
 
-    @Option(names = "--skew", paramLabel = "DURATION", defaultValue = "10m",
-            converter = Converters.DurationConverter.class,
-            description = "Clock skew the bridge allows (default: ${DEFAULT-VALUE}, as IoT Core).")
-    Duration skew;
+    @Mixin
+    SkewOptions skew;
 
     @Option(names = "--strict", description = "Judge as strict successors (ClearBlade) do: padding and string"
             + " claims are errors.")
     boolean strict;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "text or json. Default: ${DEFAULT-VALUE}.")
-    ReportFormat format;
+    @Mixin
+    FormatOptions format;
 
     CheckCommand(CliContext context) {
         this.context = context;
@@ -83,19 +84,12 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException {
-        if (skew.isNegative()) {
-            throw new ParameterException(spec.commandLine(), "--skew must not be negative");
-        }
+        Duration allowed = skew.skew();
         String token = readToken();
         List<VerifyKey> keys = loadKeys(passwords.source(context));
         Instant at = now != null ? now : context.clock().instant();
-        CheckReport report = new JwtChecker().check(new CheckRequest(token, project, keys, at, skew, strict));
-        if (format == ReportFormat.json) {
-            spec.commandLine().getOut().println(Json.write(report));
-        } else {
-            new CheckView(spec.commandLine().getOut()).render(report, strict);
-        }
-        spec.commandLine().getOut().flush();
+        CheckReport report = new JwtChecker().check(new CheckRequest(token, project, keys, at, allowed, strict));
+        Renderer.render(spec.commandLine(), format.format(), report, (r, out) -> new CheckView(out).render(r, strict));
         return report.ok() ? ExitCodes.OK : ExitCodes.PROBLEM;
     }
 

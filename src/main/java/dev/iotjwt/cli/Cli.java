@@ -2,6 +2,7 @@ package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
 import dev.iotjwt.ToolException;
+import dev.iotjwt.cli.options.KeyPasswordOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.IFactory;
 import picocli.CommandLine.ParameterException;

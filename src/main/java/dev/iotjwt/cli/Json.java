@@ -2,11 +2,16 @@ package dev.iotjwt.cli;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.JsonSerializer;
 
-/** The one JSON writer: records and Gson trees, pretty-printed, HTML characters left alone. */
+import java.time.Instant;
+
+/** The one JSON writer: records and Gson trees, pretty-printed, HTML characters left alone, times in ISO-8601. */
 final class Json {
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls()
-            .create();
+            .registerTypeAdapter(Instant.class, (JsonSerializer<Instant>) (t, type, c) -> new JsonPrimitive(
+                    t.toString())).create();
 
     private Json() {
     }

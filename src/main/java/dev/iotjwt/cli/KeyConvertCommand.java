@@ -1,12 +1,14 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
+import dev.iotjwt.cli.options.FormatOptions;
+import dev.iotjwt.cli.options.KeyPasswordOptions;
+import dev.iotjwt.cli.options.OutputFileOptions;
 import dev.iotjwt.keys.Fingerprints;
 import dev.iotjwt.keys.KeyConverter;
 import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
 import dev.iotjwt.keys.Pem;
-import dev.iotjwt.material.OutputFiles;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,6 +18,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +29,8 @@ import java.util.concurrent.Callable;
         description = {"Write a key in another container and encoding: PKCS#8, PKCS#1 (RSA), SEC1 (EC private),"
                 + " SubjectPublicKeyInfo (the public key), as PEM or DER. Private keys are written readable by the"
                 + " owner only; PKCS#8 output can be encrypted (PBES2, AES-256-CBC, PBKDF2-HMAC-SHA256).",
-                "Without --out, PEM goes to stdout."})
+                "Without --out, PEM goes to stdout; --format json reports what was written (with the PEM when it"
+                        + " went to stdout)."})
 final class KeyConvertCommand implements Callable<Integer> {
     private final CliContext context;
 
@@ -41,14 +45,11 @@ final class KeyConvertCommand implements Callable<Integer> {
     Container to;
 
     @Option(names = "--encoding", paramLabel = "ENCODING", defaultValue = "pem",
-            description = "pem or der. Default: ${DEFAULT-VALUE}.")
+            description = "pem or der (needs --out). Default: ${DEFAULT-VALUE}.")
     Encoding encoding;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Where to write (needed for DER).")
-    Path out;
-
-    @Option(names = "--force", description = "Overwrite --out if it exists.")
-    boolean force;
+    @Mixin
+    OutputFileOptions output;
 
     @Mixin
     KeyPasswordOptions keyPassword;
@@ -66,9 +67,8 @@ final class KeyConvertCommand implements Callable<Integer> {
         String env;
     }
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "text or json (a report of what was written). Default: ${DEFAULT-VALUE}.")
-    ReportFormat format;
+    @Mixin
+    FormatOptions format;
 
     enum Container { pkcs8, pkcs1, sec1, spki }
 
@@ -85,9 +85,7 @@ final class KeyConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException {
-        if (encoding == Encoding.der && out == null) {
-            throw new ParameterException(spec.commandLine(), "--encoding der needs --out FILE (DER is binary)");
-        }
+        output.requireFileFor(encoding == Encoding.der, "--encoding der");
         if (outPassword != null && to != Container.pkcs8) {
             throw new ParameterException(spec.commandLine(), (outPassword.file != null ? "--out-password-file"
                     : "--out-password-env") + " encrypts PKCS#8 output only, not --to " + to + "; use --to pkcs8, or"
@@ -104,23 +102,26 @@ final class KeyConvertCommand implements Callable<Integer> {
         }
         String pem = Pem.encode(o.pemLabel(), o.der());
         byte[] bytes = encoding == Encoding.der ? o.der() : pem.getBytes(StandardCharsets.US_ASCII);
+        Path out = output.out();
         if (out != null) {
-            OutputFiles.write(out, bytes, o.secret(), force);
+            output.write(bytes, o.secret());
         }
         String sha = Fingerprints.sha256(KeyLoader.publicKeyOf(m));
-        if (format == ReportFormat.json) {
-            spec.commandLine().getOut().println(Json.write(new Written(file.toString(), out == null ? null
-                    : out.toString(), o.what(), encoding.name().toUpperCase(java.util.Locale.ROOT), bytes.length,
-                    out != null && o.secret(), sha, out == null ? pem : null)));
-        } else if (out == null) {
-            spec.commandLine().getOut().print(pem);
-        } else {
-            spec.commandLine().getOut().println("wrote " + out + ": " + o.what() + ", "
-                    + encoding.name().toUpperCase(java.util.Locale.ROOT) + ", " + bytes.length + " bytes"
-                    + (o.secret() ? ", readable by the owner only" : "") + "; public key SHA-256 " + sha);
-        }
-        spec.commandLine().getOut().flush();
+        Renderer.render(spec.commandLine(), format.format(), new Written(file.toString(), out == null ? null
+                : out.toString(), o.what(), encoding.name().toUpperCase(java.util.Locale.ROOT), bytes.length,
+                out != null && o.secret(), sha, out == null ? pem : null), KeyConvertCommand::text);
         return ExitCodes.OK;
+    }
+
+    /** The text view: the PEM itself when it went to stdout, else a line saying what was written where. */
+    private static void text(Written w, PrintWriter out) {
+        if (w.file() == null) {
+            out.print(w.pem());
+        } else {
+            out.println("wrote " + w.file() + ": " + w.what() + ", " + w.encoding() + ", " + w.bytes() + " bytes"
+                    + (w.ownerOnly() ? ", readable by the owner only" : "") + "; public key SHA-256 "
+                    + w.publicKeySha256());
+        }
     }
 
     /** The private key of a file that also holds certificates; else its first item. */

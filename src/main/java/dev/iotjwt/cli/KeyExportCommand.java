@@ -1,6 +1,9 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
+import dev.iotjwt.cli.options.ExportForm;
+import dev.iotjwt.cli.options.ExportOptions;
+import dev.iotjwt.cli.options.KeyPasswordOptions;
 import dev.iotjwt.keys.Fingerprints;
 import dev.iotjwt.keys.KeyConverter;
 import dev.iotjwt.keys.KeyLoader;
@@ -8,7 +11,6 @@ import dev.iotjwt.keys.KeyMaterial;
 import dev.iotjwt.keys.Pem;
 import dev.iotjwt.material.CHeader;
 import dev.iotjwt.material.KeyFacts;
-import dev.iotjwt.material.OutputFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,26 +39,15 @@ final class KeyExportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The key (any form iotjwt key inspect reads).")
     Path file;
 
-    @Option(names = "--as", required = true, paramLabel = "FORM", description = "c, der or pem.")
-    Form as;
-
     @Option(names = "--to", paramLabel = "CONTAINER", description = "pkcs8, pkcs1, sec1, spki, or raw (the 32-byte"
             + " EC private scalar). Default: the container it was read in.")
     String to;
 
-    @Option(names = "--name", paramLabel = "IDENT", description = "The C identifier (default: from the file name).")
-    String name;
-
-    @Option(names = "--out", paramLabel = "FILE", description = "Where to write (needed for DER).")
-    Path out;
-
-    @Option(names = "--force", description = "Overwrite --out if it exists.")
-    boolean force;
+    @Mixin
+    ExportOptions export;
 
     @Mixin
     KeyPasswordOptions keyPassword;
-
-    enum Form { c, der, pem }
 
     KeyExportCommand(CliContext context) {
         this.context = context;
@@ -64,13 +55,7 @@ final class KeyExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException {
-        if (as == Form.der && out == null) {
-            throw new ParameterException(spec.commandLine(), "--as der needs --out FILE (DER is binary)");
-        }
-        if (name != null && CHeader.problem(name) != null) {
-            throw new ParameterException(spec.commandLine(), "--name '" + dev.iotjwt.Messages.quote(name, 60) + "' "
-                    + CHeader.problem(name) + "; give another name, such as " + CHeader.ident(name + "_der"));
-        }
+        ExportForm as = export.as();
         KeyConverter.Target target;
         try {
             target = to == null ? null : KeyConverter.Target.valueOf(to.toUpperCase(Locale.ROOT));
@@ -99,14 +84,15 @@ final class KeyExportCommand implements Callable<Integer> {
                 }
                 yield Pem.encode(o.pemLabel(), o.der()).getBytes(StandardCharsets.US_ASCII);
             }
-            case c -> CHeader.render(List.of(new CHeader.Array(name != null ? name : CHeader.ident(
-                    file.getFileName().toString().replaceFirst("\\.[^.]*$", "") + "_" + o.target().name()
-                            .toLowerCase(Locale.ROOT)), o.der(), o.what() + ", " + o.der().length + " bytes; public key"
-                    + " SHA-256 " + sha + (o.secret() ? "; a private key: keep this file out of version control"
-                    : "") + refused)), file.toString()).getBytes(StandardCharsets.US_ASCII);
+            case c -> CHeader.render(List.of(new CHeader.Array(export.ident(file.getFileName().toString()
+                    .replaceFirst("\\.[^.]*$", "") + "_" + o.target().name().toLowerCase(Locale.ROOT)), o.der(),
+                    o.what() + ", " + o.der().length + " bytes; public key SHA-256 " + sha + (o.secret()
+                    ? "; a private key: keep this file out of version control" : "") + refused)), file.toString())
+                    .getBytes(StandardCharsets.US_ASCII);
         };
+        Path out = export.output().out();
         if (out != null) {
-            OutputFiles.write(out, bytes, o.secret(), force);
+            export.output().write(bytes, o.secret());
             spec.commandLine().getOut().println("wrote " + out + ": " + o.what() + " as " + as + ", " + bytes.length
                     + " bytes" + (o.secret() ? ", readable by the owner only" : ""));
         } else {

@@ -1,8 +1,11 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
+import dev.iotjwt.cli.options.Checks;
+import dev.iotjwt.cli.options.FormatOptions;
 import dev.iotjwt.material.KeyGenerator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -39,9 +42,8 @@ final class KeyGenerateCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Overwrite existing files.")
     boolean force;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "text or json. Default: ${DEFAULT-VALUE}.")
-    ReportFormat format;
+    @Mixin
+    FormatOptions format;
 
     KeyGenerateCommand(CliContext context) {
         this.context = context;
@@ -58,26 +60,23 @@ final class KeyGenerateCommand implements Callable<Integer> {
         if (!prefix.matches("[A-Za-z0-9._-]+")) {
             throw new ParameterException(spec.commandLine(), "--name '" + prefix + "': use letters, digits, . _ -");
         }
-        if (certDays < 1 || certDays > 36500) {
-            throw new ParameterException(spec.commandLine(), "--cert-days must be 1 to 36500");
-        }
+        Checks.within(spec.commandLine(), "--cert-days", certDays, 1, 36500);
         KeyGenerator.Generated g = new KeyGenerator().generate(type, outDir, prefix, certDays, force,
                 context.clock().instant());
-        PrintWriter out = spec.commandLine().getOut();
-        if (format == ReportFormat.json) {
-            out.println(Json.write(new Made(g.type(), g.privateKey().toString(), g.publicKey().toString(),
-                    g.certificate().toString(), g.fingerprint(), g.publicFormat(), g.certFormat(),
-                    g.certExpires().toString())));
-        } else {
-            out.println("made a device key pair, " + g.type() + " (public key SHA-256 " + g.fingerprint() + ")");
-            out.println("  " + g.privateKey() + "   private key, PKCS#8 PEM, readable by the owner only: stays on the"
-                    + " device");
-            out.println("  " + g.publicKey() + "    public key: register as " + g.publicFormat());
-            out.println("  " + g.certificate() + "      self-signed certificate, valid to " + g.certExpires()
-                    + ": or register as " + g.certFormat());
-            out.println("next: iotjwt mint --key " + g.privateKey() + " --project PROJECT");
-        }
-        out.flush();
+        Renderer.render(spec.commandLine(), format.format(), new Made(g.type(), g.privateKey().toString(),
+                g.publicKey().toString(), g.certificate().toString(), g.fingerprint(), g.publicFormat(),
+                g.certFormat(), g.certExpires().toString()), KeyGenerateCommand::text);
         return ExitCodes.OK;
+    }
+
+    /** The text view: the three files and what to do with each. */
+    private static void text(Made g, PrintWriter out) {
+        out.println("made a device key pair, " + g.type() + " (public key SHA-256 " + g.fingerprint() + ")");
+        out.println("  " + g.privateKey() + "   private key, PKCS#8 PEM, readable by the owner only: stays on the"
+                + " device");
+        out.println("  " + g.publicKey() + "    public key: register as " + g.publicFormat());
+        out.println("  " + g.certificate() + "      self-signed certificate, valid to " + g.certExpires()
+                + ": or register as " + g.certFormat());
+        out.println("next: iotjwt mint --key " + g.privateKey() + " --project PROJECT");
     }
 }

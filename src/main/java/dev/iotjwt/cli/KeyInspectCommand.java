@@ -1,17 +1,16 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
-import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.cli.options.FormatOptions;
+import dev.iotjwt.cli.options.KeyPasswordOptions;
 import dev.iotjwt.material.KeyFacts;
 import dev.iotjwt.material.KeyInspector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -35,9 +34,8 @@ final class KeyInspectCommand implements Callable<Integer> {
     @Mixin
     KeyPasswordOptions keyPassword;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "text or json. Default: ${DEFAULT-VALUE}.")
-    ReportFormat format;
+    @Mixin
+    FormatOptions format;
 
     KeyInspectCommand(CliContext context) {
         this.context = context;
@@ -49,42 +47,11 @@ final class KeyInspectCommand implements Callable<Integer> {
         if (inspection.holdsPrivateKey()) {
             SecretWarnings.privateKeyFile(spec.commandLine(), file);
         }
-        List<KeyFacts> facts = inspection.items();
-        PrintWriter out = spec.commandLine().getOut();
-        if (format == ReportFormat.json) {
-            out.println(Json.write(new Report(facts)));
-        } else {
-            for (KeyFacts f : facts) {
-                render(out, f);
-            }
-        }
-        out.flush();
+        Renderer.render(spec.commandLine(), format.format(), new Report(inspection.items()), KeyFactsView::render);
         return ExitCodes.OK;
     }
 
     /** The JSON shape: every item of the file. */
     record Report(List<KeyFacts> items) {
-    }
-
-    static void render(PrintWriter out, KeyFacts f) {
-        out.println(f.source() + ": " + f.type() + " " + f.kind() + (f.subject() == null ? ""
-                : " '" + f.subject() + "'"));
-        out.println("  container   " + (f.encrypted() ? "encrypted " : "") + f.container() + ", " + f.encoding());
-        if (f.fingerprint() != null) {
-            out.println("  public key  SHA-256 " + f.fingerprint());
-        }
-        out.println("  JWT         " + (f.jwtAlg() == null ? f.encrypted() && f.fingerprint() == null
-                ? "unknown until decrypted" : "none" : f.jwtAlg() + (f.jwtAlg().equals("RS256")
-                || f.jwtAlg().equals("ES256") ? "" : f.jwtAlg().startsWith("ES") && !f.jwtAlg().equals("ES256K")
-                ? " (IoT Core accepts only ES256)" : " (IoT Core accepts only RS256 and ES256)")));
-        out.println("  IoT Core    " + f.verdict());
-        if (f.registerAs() != null) {
-            out.println("  register    as " + f.registerAs() + (KeyMaterial.Kind.CERTIFICATE.text().equals(f.kind())
-                    ? " (the certificate), or its public key as " + f.registerAs().replace("_X509", "")
-                    : " (its public key: iotjwt key public " + f.source() + ")"));
-        }
-        if (f.note() != null) {
-            out.println("  note        " + f.note());
-        }
     }
 }

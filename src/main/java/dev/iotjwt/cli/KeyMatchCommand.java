@@ -1,11 +1,12 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
+import dev.iotjwt.cli.options.FormatOptions;
+import dev.iotjwt.cli.options.KeyPasswordOptions;
 import dev.iotjwt.material.KeyMatcher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -32,9 +33,8 @@ final class KeyMatchCommand implements Callable<Integer> {
     @Mixin
     KeyPasswordOptions keyPassword;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "text or json. Default: ${DEFAULT-VALUE}.")
-    ReportFormat format;
+    @Mixin
+    FormatOptions format;
 
     KeyMatchCommand(CliContext context) {
         this.context = context;
@@ -45,12 +45,8 @@ final class KeyMatchCommand implements Callable<Integer> {
         KeyMatcher.FileMatch result = new KeyMatcher().match(key, other, keyPassword.source(context));
         SecretWarnings.privateKeyFile(spec.commandLine(), result.privateKeyFile());
         KeyMatcher.Match m = result.match();
-        if (format == ReportFormat.json) {
-            spec.commandLine().getOut().println(Json.write(m));
-        } else {
-            spec.commandLine().getOut().println((m.matches() ? "match: " : "no match: ") + m.detail());
-        }
-        spec.commandLine().getOut().flush();
+        Renderer.render(spec.commandLine(), format.format(), m,
+                (r, out) -> out.println((r.matches() ? "match: " : "no match: ") + r.detail()));
         return m.matches() ? ExitCodes.OK : ExitCodes.PROBLEM;
     }
 }

@@ -1,11 +1,13 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
+import dev.iotjwt.cli.options.FormatOptions;
+import dev.iotjwt.cli.options.KeyPasswordOptions;
+import dev.iotjwt.cli.options.OutputFileOptions;
 import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
 import dev.iotjwt.keys.Pem;
 import dev.iotjwt.material.KeyFacts;
-import dev.iotjwt.material.OutputFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,7 +25,8 @@ import java.util.concurrent.Callable;
         description = {"Print the public key PEM to register for a device (from its private key, its public key or"
                 + " its certificate) and say which registry format to choose: RSA_PEM or ES256_PEM, or RSA_X509_PEM or"
                 + " ES256_X509_PEM for a certificate (whose PEM is then printed).",
-                "The PEM goes to stdout (or --out); the format and fingerprint to stderr."},
+                "The PEM goes to stdout (or --out); the format and fingerprint to stderr. --format json prints"
+                        + " {format, pem, fingerprint, …} instead."},
         exitCodeListHeading = "%nExit codes:%n")
 final class KeyPublicCommand implements Callable<Integer> {
     private final CliContext context;
@@ -37,15 +40,11 @@ final class KeyPublicCommand implements Callable<Integer> {
     @Mixin
     KeyPasswordOptions keyPassword;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the PEM here instead of stdout.")
-    Path outFile;
+    @Mixin
+    OutputFileOptions output;
 
-    @Option(names = "--force", description = "Overwrite --out if it exists.")
-    boolean force;
-
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "text (the PEM) or json ({format, pem, fingerprint, …}). Default: ${DEFAULT-VALUE}.")
-    ReportFormat format;
+    @Mixin
+    FormatOptions format;
 
     KeyPublicCommand(CliContext context) {
         this.context = context;
@@ -70,10 +69,11 @@ final class KeyPublicCommand implements Callable<Integer> {
         } catch (CertificateEncodingException e) {
             throw new InputException(null, file + ": cannot encode the certificate: " + e.getMessage(), null, e);
         }
+        Path outFile = output.out();
         if (outFile != null) {
-            OutputFiles.write(outFile, pem.getBytes(StandardCharsets.US_ASCII), false, force);
+            output.write(pem.getBytes(StandardCharsets.US_ASCII), false);
         }
-        if (format == ReportFormat.json) {
+        if (format.json()) {
             spec.commandLine().getOut().println(Json.write(new Registration(file.toString(), facts.registerAs(),
                     facts.fingerprint(), facts.iotCore(), facts.verdict(), pem)));
         } else {

@@ -3,6 +3,7 @@ package dev.iotjwt.cli;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import dev.iotjwt.InputException;
+import dev.iotjwt.cli.options.Checks;
 import dev.iotjwt.jwt.BatchMinter;
 import dev.iotjwt.jwt.JwtAlg;
 import dev.iotjwt.keys.PasswordSource;
@@ -33,18 +34,16 @@ final class MintBatch {
     }
 
     int run(String file, String project, JwtAlg alg, Duration ttl, boolean allowLongTtl, Instant iat, Integer threads,
-            boolean json, PasswordSource passwords, Path key, List<String> claims) throws InputException {
-        if (key != null || !claims.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "--batch takes the keys from its lines; --key and --claim"
-                    + " go with a single mint");
+            boolean json, PasswordSource passwords, List<String> claims) throws InputException {
+        if (!claims.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--claim goes with a single mint (--key), not with"
+                    + " --batch");
         }
         if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MintCommand.MAX_TTL) > 0 && !allowLongTtl) {
             throw new ParameterException(spec.commandLine(), "--ttl must be positive and at most 24h");
         }
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        if (n < 1 || n > 256) {
-            throw new ParameterException(spec.commandLine(), "--threads must be 1 to 256");
-        }
+        Checks.within(spec.commandLine(), "--threads", n, 1, 256);
         List<BatchMinter.Device> devices;
         try (BufferedReader in = file.equals("-") ? new BufferedReader(new InputStreamReader(context.stdin().get(),
                 StandardCharsets.UTF_8)) : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {

@@ -1,7 +1,9 @@
 package dev.iotjwt.cli;
 
-import com.google.gson.JsonObject;
 import dev.iotjwt.InputException;
+import dev.iotjwt.cli.options.Checks;
+import dev.iotjwt.cli.options.Converters;
+import dev.iotjwt.cli.options.KeyPasswordOptions;
 import dev.iotjwt.jwt.ClaimValues;
 import dev.iotjwt.jwt.JwtAlg;
 import dev.iotjwt.jwt.JwtMinter;
@@ -41,9 +43,23 @@ final class MintCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--key", paramLabel = "FILE",
-            description = "The device's private key: PEM or DER; PKCS#8 (plain or encrypted), PKCS#1 or SEC1.")
-    Path key;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    /** One token from one key, or a fleet's from a batch file. */
+    static final class Input {
+        @Option(names = "--key", paramLabel = "FILE", required = true,
+                description = "The device's private key: PEM or DER; PKCS#8 (plain or encrypted), PKCS#1 or SEC1.")
+        Path key;
+
+        @Option(names = "--batch", paramLabel = "FILE", required = true, description = "Mint for a fleet: one device"
+                + " a line, CSV (device,key,project[,alg[,ttl]], an optional header line names the columns) or JSON"
+                + " lines ({\"device\", \"key\", \"project\", \"alg\", \"ttl\"}); - reads standard input. Key paths"
+                + " are relative to the file's folder. Writes 'DEVICE TOKEN' or 'DEVICE error: …' a line, in input"
+                + " order (--format json: JSON lines). --project, --alg and --ttl are the defaults for lines that"
+                + " leave them out.")
+        String batch;
+    }
 
     @Mixin
     KeyPasswordOptions passwords;
@@ -54,13 +70,6 @@ final class MintCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Audience audience;
-
-    @Option(names = "--batch", paramLabel = "FILE", description = "Mint for a fleet: one device a line, CSV"
-            + " (device,key,project[,alg[,ttl]], an optional header line names the columns) or JSON lines ({\"device\","
-            + " \"key\", \"project\", \"alg\", \"ttl\"}); - reads standard input. Key paths are relative to the"
-            + " file's folder. Writes 'DEVICE TOKEN' or 'DEVICE error: …' a line, in input order (--format json: JSON"
-            + " lines). --project, --alg and --ttl are the defaults for lines that leave them out.")
-    String batch;
 
     @Option(names = "--threads", paramLabel = "N", description = "Signing threads for --batch (default: the"
             + " machine's cores).")
@@ -112,13 +121,11 @@ final class MintCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException {
-        if (batch != null) {
-            return new MintBatch(spec, context).run(batch, audience == null ? null : audience.value(), alg, ttl,
-                    allowLongTtl, iat, threads, format == Format.json, passwords.source(context), key, claims);
+        if (input.batch != null) {
+            return new MintBatch(spec, context).run(input.batch, audience == null ? null : audience.value(), alg, ttl,
+                    allowLongTtl, iat, threads, format == Format.json, passwords.source(context), claims);
         }
-        if (key == null) {
-            throw new ParameterException(spec.commandLine(), "give --key FILE (or --batch FILE)");
-        }
+        Path key = input.key;
         if (audience == null) {
             throw new ParameterException(spec.commandLine(), "give --project ID or --aud AUD");
         }
@@ -130,23 +137,14 @@ final class MintCommand implements Callable<Integer> {
         Instant issuedAt = iat != null ? iat : context.clock().instant();
         MintedToken minted = new JwtMinter().mint(new MintRequest(material.privateKey(), chosen, audience.value(),
                 issuedAt, ttl, extraClaims()));
-        if (format == Format.json) {
-            JsonObject out = new JsonObject();
-            out.addProperty("token", minted.token());
-            out.add("header", minted.header());
-            out.add("claims", minted.claims());
-            spec.commandLine().getOut().println(Json.write(out));
-        } else {
-            spec.commandLine().getOut().println(minted.token());
-        }
+        // the JSON is the minted record itself: {token, header, claims}
+        spec.commandLine().getOut().println(format == Format.json ? Json.write(minted) : minted.token());
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;
     }
 
     private void validate() {
-        if (ttl.isNegative() || ttl.isZero()) {
-            throw new ParameterException(spec.commandLine(), "--ttl must be positive");
-        }
+        Checks.positive(spec.commandLine(), "--ttl", ttl);
         if (ttl.compareTo(MAX_TTL) > 0 && !allowLongTtl) {
             throw new ParameterException(spec.commandLine(), "--ttl " + ttl.toHours() + "h is over IoT Core's 24 h"
                     + " limit: the bridge refuses such tokens; add --allow-long-ttl to mint it anyway");

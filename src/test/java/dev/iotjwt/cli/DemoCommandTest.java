@@ -49,6 +49,15 @@ class DemoCommandTest {
                 .isEqualTo("/devices/demo-device/events");
         assertThat(o.getAsJsonObject("token").getAsJsonObject("claims").get("aud").getAsString())
                 .isEqualTo("demo-project");
+        // connected again: the config on subscribing, then a config and a command the bridge sent while connected
+        JsonObject live = o.getAsJsonObject("live");
+        assertThat(live.get("ok").getAsBoolean()).isTrue();
+        assertThat(live.get("commandDelivered").getAsBoolean()).isTrue();
+        assertThat(live.get("configVersion").getAsLong()).isEqualTo(2);
+        assertThat(live.getAsJsonArray("received").asList()).extracting(e -> e.getAsString()).containsExactly(
+                "/devices/demo-device/config {\"led\":\"on\",\"report_every_s\":60}",
+                "/devices/demo-device/config {\"led\":\"blink\",\"report_every_s\":10}",
+                "/devices/demo-device/commands/led flash 3");
     }
 
     /**

@@ -54,7 +54,12 @@ class DocTranscriptTest {
                 for (Step step : steps(m.group(2))) {
                     String actual = run(step.args(), now, examples);
                     checked++;
-                    if (!normalise(actual).strip().equals(normalise(step.expected()).strip())) {
+                    boolean same = normalise(actual).strip().equals(normalise(step.expected()).strip());
+                    if (same) {
+                        // written back as it was: an ES256 signature is not churned at every write
+                        actual = step.expected();
+                    }
+                    if (!same) {
                         wrong.add(doc + ": $ " + String.join(" ", step.args()) + "\n--- the docs show:\n"
                                 + step.expected() + "--- the command printed:\n" + actual);
                     }

@@ -1,4 +1,4 @@
-package dev.iotjwt.cli;
+package dev.iotjwt.cli.options;
 
 /** How a report is printed: for people, or as JSON for scripts (the same records). */
-enum ReportFormat { text, json }
+public enum ReportFormat { text, json }

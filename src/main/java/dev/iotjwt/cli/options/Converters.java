@@ -1,6 +1,7 @@
-package dev.iotjwt.cli;
+package dev.iotjwt.cli.options;
 
 import dev.iotjwt.broker.tls.TlsNames;
+import dev.iotjwt.connect.Profile;
 import dev.iotjwt.time.Times;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -14,11 +15,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Option value converters with messages that say what is accepted. */
-final class Converters {
+public final class Converters {
     private Converters() {
     }
 
-    static final class DurationConverter implements ITypeConverter<Duration> {
+    public static final class DurationConverter implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
             try {
@@ -29,7 +30,7 @@ final class Converters {
         }
     }
 
-    static final class InstantConverter implements ITypeConverter<Instant> {
+    public static final class InstantConverter implements ITypeConverter<Instant> {
         @Override
         public Instant convert(String value) {
             try {
@@ -44,7 +45,7 @@ final class Converters {
      * {@code --tls-version}: 1.2, tls1.2, TLSv1.2, tlsv1_2 … in any case, to the JSSE name. TLS 1.0 and 1.1 stay
      * accepted (a device may offer only those; the JDK disables them by default and the diagnosis says so).
      */
-    static final class TlsVersionConverter implements ITypeConverter<String> {
+    public static final class TlsVersionConverter implements ITypeConverter<String> {
         private static final Pattern VERSION = Pattern.compile("(?:tls)?v?1(?:[._]([0-3]))?");
 
         @Override
@@ -60,7 +61,7 @@ final class Converters {
     }
 
     /** {@code --cipher}: an IANA, OpenSSL or JDK ({@code SSL_…}) suite name, to the IANA name the JDK takes. */
-    static final class CipherConverter implements ITypeConverter<String> {
+    public static final class CipherConverter implements ITypeConverter<String> {
         @Override
         public String convert(String value) {
             String v = value.strip();
@@ -76,7 +77,7 @@ final class Converters {
     }
 
     /** {@code --group}: a named group by IANA name or common alias (P-256, prime256v1, X25519), to the IANA name. */
-    static final class GroupConverter implements ITypeConverter<String> {
+    public static final class GroupConverter implements ITypeConverter<String> {
         @Override
         public String convert(String value) {
             int id = TlsNames.groupId(value.strip());
@@ -89,10 +90,10 @@ final class Converters {
     }
 
     /** {@code --signature-scheme}: an IANA signature scheme name in any case, to the IANA name. */
-    static final class SignatureSchemeConverter implements ITypeConverter<String> {
+    public static final class SignatureSchemeConverter implements ITypeConverter<String> {
         @Override
         public String convert(String value) {
-            java.util.Collection<String> known = TlsNames.signatureSchemeNames();
+            Collection<String> known = TlsNames.signatureSchemeNames();
             for (String k : known) {
                 if (k.equalsIgnoreCase(value.strip())) {
                     return k;
@@ -103,8 +104,49 @@ final class Converters {
         }
     }
 
+    /** {@code --port} of a server to dial: 1 to 65535. */
+    public static final class PortConverter implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return port(value, 1);
+        }
+    }
+
+    /** {@code --port} to listen on: 0 (a free one) to 65535. */
+    public static final class ListenPortConverter implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return port(value, 0);
+        }
+    }
+
+    private static int port(String value, int lowest) {
+        try {
+            int port = Integer.parseInt(value.strip());
+            if (port >= lowest && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // said below, with what is accepted
+        }
+        throw new TypeConversionException("'" + value + "' is not a TCP port (" + lowest + " to 65535)");
+    }
+
+    /** {@code --profile}: google, google-lts, clearblade or local. */
+    public static final class ProfileConverter implements ITypeConverter<Profile> {
+        @Override
+        public Profile convert(String value) {
+            try {
+                return Profile.byName(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + value + "' is not one of google, google-lts, clearblade,"
+                        + " local");
+            }
+        }
+    }
+
     /** ": did you mean X?" for the known name closest to {@code value} (case ignored), or "" when none is close. */
-    static String didYouMean(String value, Collection<String> known) {
+    public static String didYouMean(String value, Collection<String> known) {
         String v = value.toLowerCase(Locale.ROOT);
         String best = null;
         int bestDistance = Integer.MAX_VALUE;

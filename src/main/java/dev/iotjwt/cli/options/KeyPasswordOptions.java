@@ -1,6 +1,7 @@
-package dev.iotjwt.cli;
+package dev.iotjwt.cli.options;
 
 import dev.iotjwt.InputException;
+import dev.iotjwt.cli.CliContext;
 import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.PasswordSource;
 import picocli.CommandLine.Option;
@@ -21,7 +22,7 @@ public final class KeyPasswordOptions {
     String passwordEnv;
 
     /** A password file's content without one trailing newline. */
-    static char[] fromFile(Path file) throws InputException {
+    public static char[] fromFile(Path file) throws InputException {
         return fromFile("the password file", file);
     }
 
@@ -60,7 +61,7 @@ public final class KeyPasswordOptions {
      * The password in an environment variable. An unset variable is named only when its name looks like one
      * (upper-case letters, digits and '_'): a password typed in its place is never repeated.
      */
-    static char[] fromEnv(CliContext context, String option, String variable, String otherOption)
+    public static char[] fromEnv(CliContext context, String option, String variable, String otherOption)
             throws InputException {
         String value = context.env().get(variable);
         if (value == null) {
@@ -80,7 +81,7 @@ public final class KeyPasswordOptions {
      * A file name as people type them: a folder part, or an extension password files have ({@code pw.txt},
      * {@code key.pass}); no spaces or control characters. {@code Winter.2024} is not one: it may be the password.
      */
-    static boolean looksLikePath(String value) {
+    public static boolean looksLikePath(String value) {
         return value.length() <= 300 && value.codePoints().allMatch(c -> c > 0x20 && c != 0x7f)
                 && (value.contains("/") || value.contains("\\") || PASSWORD_FILE.matcher(value).matches());
     }
@@ -89,11 +90,11 @@ public final class KeyPasswordOptions {
             ".+\\.(?i:txt|pass|passwd|password|pw|pwd|secret|key|pem|conf|cfg|env|dat|bin)");
 
     /** An environment variable's name by convention: upper-case letters, digits and '_', not starting with a digit. */
-    static boolean looksLikeVariable(String value) {
+    public static boolean looksLikeVariable(String value) {
         return value.matches("[A-Z_][A-Z0-9_]{0,127}");
     }
 
-    PasswordSource source(CliContext context) {
+    public PasswordSource source(CliContext context) {
         return new PasswordSource() {
             @Override
             public char[] password(String keyFile) throws InputException {

@@ -1,0 +1,49 @@
+package dev.iotjwt.cli.options;
+
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+import java.time.Duration;
+
+/**
+ * The value checks picocli cannot express as a type: each one a usage error (exit 2) in one wording, naming the
+ * flag, for every command.
+ */
+public final class Checks {
+    private Checks() {
+    }
+
+    /** {@code FLAG must be positive} when {@code value} is zero or negative; null (not given) passes. */
+    public static void positive(CommandLine cl, String flag, Duration value) {
+        if (value != null && (value.isNegative() || value.isZero())) {
+            throw new ParameterException(cl, flag + " must be positive");
+        }
+    }
+
+    /** {@code FLAG must not be negative}; null (not given) passes. */
+    public static void notNegative(CommandLine cl, String flag, Duration value) {
+        if (value != null && value.isNegative()) {
+            throw new ParameterException(cl, flag + " must not be negative");
+        }
+    }
+
+    /** {@code FLAG must be LOW to HIGH} when {@code value} is outside; returns it. */
+    public static int within(CommandLine cl, String flag, int value, int low, int high) {
+        if (value < low || value > high) {
+            throw new ParameterException(cl, flag + " must be " + low + " to " + high);
+        }
+        return value;
+    }
+
+    /** {@code FLAG goes with OTHER} when FLAG was given on the command line without what it needs. */
+    public static void goesWith(CommandLine cl, String flag, boolean otherGiven, String other) {
+        if (!otherGiven && given(cl, flag)) {
+            throw new ParameterException(cl, flag + " goes with " + other);
+        }
+    }
+
+    /** Whether FLAG was typed (not just defaulted). */
+    public static boolean given(CommandLine cl, String flag) {
+        return cl.getParseResult() != null && cl.getParseResult().hasMatchedOption(flag);
+    }
+}
