@@ -56,7 +56,7 @@ class BrokerApiFlagsTest {
         assertThat(noPort.err()).contains("--api-token-file needs --api-port");
         CliRun badPort = CliRun.run("broker", "--api-port", "70000");
         assertThat(badPort.exitCode()).isEqualTo(2);
-        assertThat(badPort.err()).contains("--api-port 70000 is not a TCP port");
+        assertThat(badPort.err()).contains("'--api-port': '70000' is not a TCP port (0 to 65535)");
         CliRun noDevices = CliRun.run(Map.of("IOTJWT_HOME", home.toString()), "broker", "--port", "0");
         assertThat(noDevices.exitCode()).isEqualTo(2);
         assertThat(noDevices.err()).contains("--api-port");
