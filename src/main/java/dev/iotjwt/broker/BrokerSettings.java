@@ -26,10 +26,17 @@ import java.util.List;
  * @param maxConnecting  how many connections may wait for their CONNECT at once
  * @param tlsProfile     which front end's TLS the bridge accepts
  * @param nativeTls      BoringSSL where its native library loads (false: the JDK's TLS engine)
+ * @param apiPort        the port of the device manager REST API on the same address; 0 picks a free one, -1 (the
+ *                       default) serves no API
+ * @param apiToken       the bearer token every API request must carry, or null for none
  */
 public record BrokerSettings(Registry registry, String bind, int port, Path stateDir, List<String> hostnames,
                              boolean requireSni, boolean strict, Duration skew, Clock clock, Duration connectTimeout,
-                             int maxConnecting, TlsProfile tlsProfile, boolean nativeTls) {
+                             int maxConnecting, TlsProfile tlsProfile, boolean nativeTls, int apiPort,
+                             String apiToken) {
+    /** The {@link #apiPort} of a bridge without the device manager API. */
+    public static final int NO_API = -1;
+
     /** The CONNECT wait when none is given: as long as Netty's TLS handshake bound. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /**
@@ -45,6 +52,35 @@ public record BrokerSettings(Registry registry, String bind, int port, Path stat
             throw new IllegalArgumentException("maxConnecting must be at least 1");
         }
         java.util.Objects.requireNonNull(tlsProfile, "tlsProfile");
+        if (apiPort < NO_API || apiPort > 65535) {
+            throw new IllegalArgumentException("apiPort must be -1 (none) or a TCP port");
+        }
+    }
+
+    /** Settings without the device manager API. */
+    public BrokerSettings(Registry registry, String bind, int port, Path stateDir, List<String> hostnames,
+                          boolean requireSni, boolean strict, Duration skew, Clock clock, Duration connectTimeout,
+                          int maxConnecting, TlsProfile tlsProfile, boolean nativeTls) {
+        this(registry, bind, port, stateDir, hostnames, requireSni, strict, skew, clock, connectTimeout,
+                maxConnecting, tlsProfile, nativeTls, NO_API, null);
+    }
+
+    /** These settings with the device manager API on {@code port} (0: any free one), {@code token} or null. */
+    public BrokerSettings withApi(int port, String token) {
+        return new BrokerSettings(registry, bind, this.port, stateDir, hostnames, requireSni, strict, skew, clock,
+                connectTimeout, maxConnecting, tlsProfile, nativeTls, port, token);
+    }
+
+    /** Whether the bridge serves the device manager API. */
+    public boolean api() {
+        return apiPort != NO_API;
+    }
+
+    /** The token stays out of logs and exception messages. */
+    @Override
+    public String toString() {
+        return "BrokerSettings[bind=" + bind + ", port=" + port + ", stateDir=" + stateDir + ", apiPort=" + apiPort
+                + ", apiToken=" + (apiToken == null ? "none" : "<set>") + "]";
     }
 
     /** Settings with the bridge's own TLS choice, native where it loads. */
@@ -58,7 +94,7 @@ public record BrokerSettings(Registry registry, String bind, int port, Path stat
     /** These settings with another TLS profile and provider. */
     public BrokerSettings withTls(TlsProfile profile, boolean nativeProvider) {
         return new BrokerSettings(registry, bind, port, stateDir, hostnames, requireSni, strict, skew, clock,
-                connectTimeout, maxConnecting, profile, nativeProvider);
+                connectTimeout, maxConnecting, profile, nativeProvider, apiPort, apiToken);
     }
 
     /** Settings with the default limit of connections waiting for their CONNECT ({@link #MAX_CONNECTING}). */

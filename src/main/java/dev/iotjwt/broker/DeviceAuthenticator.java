@@ -20,7 +20,7 @@ import java.util.List;
 public final class DeviceAuthenticator {
     public static final Duration SKEW = Duration.ofMinutes(10);
 
-    private final Registry registry;
+    private final java.util.function.Supplier<Registry> registry;
     private final boolean strict;
     private final Duration skew;
     private final boolean quick;
@@ -38,6 +38,12 @@ public final class DeviceAuthenticator {
      * the decision is the same, but an accepted decision then lists no token findings.
      */
     public DeviceAuthenticator(Registry registry, boolean strict, Duration skew, boolean quick) {
+        this(() -> registry, strict, skew, quick);
+    }
+
+    /** An authenticator that reads the registry anew for every CONNECT (the bridge's devices change at run time). */
+    public DeviceAuthenticator(java.util.function.Supplier<Registry> registry, boolean strict, Duration skew,
+                               boolean quick) {
         this.registry = registry;
         this.strict = strict;
         this.skew = skew;
@@ -78,7 +84,7 @@ public final class DeviceAuthenticator {
      * {@code device.credential-expired}); else null. Only asked after a refusal for the key, so a device with
      * expired credentials costs one more verification per refused CONNECT, never an accepted one.
      */
-    private Decision expiredCredential(Registry.Device device, String token, Instant now) {
+    private Decision expiredCredential(Registry registry, Registry.Device device, String token, Instant now) {
         List<Registry.Credential> expired = device.credentials().stream().filter(c -> c.expiredAt(now)).toList();
         if (expired.isEmpty()) {
             return null;
@@ -104,6 +110,7 @@ public final class DeviceAuthenticator {
     }
 
     public Decision authenticate(String clientId, byte[] password, Instant now) {
+        Registry registry = this.registry.get();
         ClientIds.Parts parts = clientId == null ? null : ClientIds.parse(clientId);
         if (parts == null) {
             return Decision.refuse(null, "clientid.malformed", "client id '" + ClientIds.quote(clientId) + "' is not"
@@ -146,7 +153,7 @@ public final class DeviceAuthenticator {
         for (Finding f : report.findings()) {
             if (f.isError()) {
                 if (KEY_CODES.contains(f.code())) {
-                    Decision expired = expiredCredential(device, token, now);
+                    Decision expired = expiredCredential(registry, device, token, now);
                     if (expired != null) {
                         return expired.withFindings(report.findings());
                     }
@@ -155,7 +162,7 @@ public final class DeviceAuthenticator {
             }
         }
         if (report.signature() == null || !report.signature().verified()) {
-            Decision expired = expiredCredential(device, token, now);
+            Decision expired = expiredCredential(registry, device, token, now);
             return (expired != null ? expired : Decision.refuse(device.id(), "jwt.signature.invalid", "the signature"
                     + " does not verify with the device's credentials")).withFindings(report.findings());
         }

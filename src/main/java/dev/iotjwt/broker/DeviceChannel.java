@@ -177,7 +177,11 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
         }
         inRead = true;
         try {
-            apply(bridge.policy().onPacket(session, p, bridge.clock().instant()));
+            Instant now = bridge.clock().instant();
+            if (p instanceof Packet.PingReq && session.phase() == Session.Phase.CONNECTED) {
+                bridge.store().heartbeat(session.device(), now);
+            }
+            apply(bridge.policy().onPacket(session, p, now));
         } finally {
             inRead = false;
         }
@@ -230,6 +234,10 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
             if (a instanceof Action.Send s) {
                 ctx.write(MqttPackets.of(s.packet()));
                 wrote = true;
+                if (s.packet() instanceof dev.iotjwt.broker.policy.Outbound.Publish p && session.device() != null
+                        && p.topic().endsWith("/config")) {
+                    bridge.store().configSent(session.device(), now);
+                }
             } else if (a instanceof Action.Fact f) {
                 if (bridge.wantsReports()) {
                     report.fact(f.step(), f.key(), f.value());
@@ -237,6 +245,10 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
             } else if (a instanceof Action.Event e) {
                 if (e.finding() != null) {
                     report.finding(e.step(), e.finding());
+                    if (e.finding().isError() && session.device() != null) {
+                        bridge.store().error(session.device(), now, new DeviceStore.ErrorStatus(
+                                e.finding().code().startsWith("jwt.") ? 16 : 9, "mqtt: " + e.finding().message()));
+                    }
                 } else if (e.kind().equals("disconnected")) {
                     report.ended(e.detail());
                 }
@@ -252,7 +264,7 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
                     bridge.store().detach(at.device(), this);
                 }
             } else if (a instanceof Action.ConfigAcked c) {
-                bridge.store().configAcked(c.device(), now);
+                bridge.store().configAcked(c.device(), c.version(), now);
             } else if (a instanceof Action.Close c) {
                 if (c.drain()) {
                     drainAndClose();
@@ -294,6 +306,8 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
         report.published(r.state(), r.payload().length);
         if (r.state()) {
             bridge.store().state(r.device(), now, r.payload());
+        } else {
+            bridge.store().event(r.device(), now);
         }
         String text = utf8(r.payload());
         bridge.message(new BrokerListener.Message(now, r.device(), r.topic(), r.qos(), text,
@@ -308,6 +322,13 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
         }
         apply(d);
         return true;
+    }
+
+    /** The device was deleted or blocked through the API: the connection is closed. Runs on the event loop. */
+    void removed(boolean blocked) {
+        if (!closing && !draining) {
+            apply(bridge.policy().onRemoved(session, blocked));
+        }
     }
 
     /** The device's config changed. Runs on the event loop. */

@@ -29,6 +29,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -65,10 +66,15 @@ public final class LocalBroker implements AutoCloseable {
     private final Channel server;
     private final ChannelGroup connections;
     private final int port;
+    private final DeviceManager devices;
+    private final dev.iotjwt.broker.api.DeviceManagerApi api;
     private volatile boolean closed;
 
     private LocalBroker(BrokerSettings settings, BrokerPki pki, boolean pkiCreated, Bridge bridge,
-                        EventLoopGroup group, Channel server, ChannelGroup connections) {
+                        EventLoopGroup group, Channel server, ChannelGroup connections, DeviceManager devices,
+                        dev.iotjwt.broker.api.DeviceManagerApi api) {
+        this.devices = devices;
+        this.api = api;
         this.connections = connections;
         this.settings = settings;
         this.pki = pki;
@@ -109,9 +115,11 @@ public final class LocalBroker implements AutoCloseable {
         } catch (java.io.IOException | RuntimeException e) {
             throw new InputException(null, "cannot set up the broker's TLS: " + e.getMessage(), null, e);
         }
-        DeviceStore store = new DeviceStore(settings.registry());
-        // without reports, a plainly good token is judged without the checker's full report of it
-        DevicePolicy policy = new DevicePolicy(new DeviceAuthenticator(settings.registry(), settings.strict(),
+        java.nio.file.Path saved = settings.api() ? RegistryFile.of(settings.stateDir(), settings.registry()) : null;
+        DeviceStore store = store(settings, saved);
+        // without reports, a plainly good token is judged without the checker's full report of it; the registry is
+        // read anew for each CONNECT, as the device manager API may change it
+        DevicePolicy policy = new DevicePolicy(new DeviceAuthenticator(store::registry, settings.strict(),
                 settings.skew(), !listener.wantsReports()), store, settings.skew());
         Bridge bridge = new Bridge(settings, policy, store, tls, listener);
         boolean epoll = Epoll.isAvailable();
@@ -150,7 +158,59 @@ public final class LocalBroker implements AutoCloseable {
                     + dev.iotjwt.Messages.cause(bound.cause()), "another broker may be running there; stop it or"
                     + " choose --port", null);
         }
-        return new LocalBroker(settings, pki, created, bridge, group, bound.channel(), connections);
+        DeviceManager devices = new DeviceManager(bridge, saved);
+        dev.iotjwt.broker.api.DeviceManagerApi api = null;
+        if (settings.api()) {
+            try {
+                api = dev.iotjwt.broker.api.DeviceManagerApi.start(devices, bind, settings.apiPort(),
+                        settings.apiToken());
+            } catch (InputException e) {
+                bound.channel().close().awaitUninterruptibly();
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                bridge.tls().close();
+                throw e;
+            }
+            bridge.event("api", null, null, "device manager API on http://" + (bind.getHostAddress().contains(":")
+                    ? "[" + bind.getHostAddress() + "]" : bind.getHostAddress()) + ":" + api.port() + "/v1/"
+                    + settings.registry().clientIdOf("").replaceAll("/registries/.*$", "/registries")
+                    + (settings.apiToken() != null ? " (bearer token required)" : ""));
+        }
+        return new LocalBroker(settings, pki, created, bridge, group, bound.channel(), connections, devices, api);
+    }
+
+    /**
+     * The devices the bridge starts with: with the API, the registry the API saved in the state folder, with the
+     * devices of --registry and --device put over it (what the command line names wins; config versions go on
+     * from the saved ones).
+     */
+    private static DeviceStore store(BrokerSettings settings, java.nio.file.Path saved) throws InputException {
+        Instant now = settings.clock().instant();
+        RegistryFile.Saved s = saved == null ? null : RegistryFile.read(saved);
+        if (s == null) {
+            return new DeviceStore(settings.registry(), now);
+        }
+        Registry merged = s.registry();
+        for (Registry.Device d : settings.registry().devices().values()) {
+            merged = merged.put(d);
+        }
+        java.util.Set<Registry.Binding> bindings = new java.util.LinkedHashSet<>(merged.bindings());
+        bindings.addAll(settings.registry().bindings());
+        final Registry all = merged;
+        bindings.removeIf(b -> all.devices().get(b.gatewayId()) == null || !all.devices().get(b.gatewayId())
+                .gateway() || all.devices().get(b.deviceId()) == null);
+        merged = merged.withBindings(bindings);
+        DeviceStore store = new DeviceStore(merged, now);
+        for (java.util.Map.Entry<String, List<DeviceStore.ConfigVersion>> e : s.configs().entrySet()) {
+            if (merged.devices().containsKey(e.getKey())) {
+                store.restore(e.getKey(), e.getValue());
+                Registry.Device given = settings.registry().devices().get(e.getKey());
+                if (given != null && given.config() != null && !java.util.Arrays.equals(given.config(),
+                        store.config(e.getKey()).data())) {
+                    store.setConfig(e.getKey(), given.config(), 0, now);
+                }
+            }
+        }
+        return store;
     }
 
     public int port() {
@@ -166,8 +226,19 @@ public final class LocalBroker implements AutoCloseable {
         return pkiCreated;
     }
 
+    /** The devices as they are now (the device manager API may have changed them since the start). */
     public Registry registry() {
-        return settings.registry();
+        return bridge.store().registry();
+    }
+
+    /** The bridge's devices as the device manager API changes them. */
+    public DeviceManager devices() {
+        return devices;
+    }
+
+    /** The port of the device manager API, or -1 when it is not served. */
+    public int apiPort() {
+        return api == null ? -1 : api.port();
     }
 
     public BrokerSettings settings() {
@@ -184,7 +255,8 @@ public final class LocalBroker implements AutoCloseable {
      * subscribed to its config.
      */
     public BridgeView.DeviceConfig updateConfig(String device, byte[] data) {
-        BridgeView.DeviceConfig c = bridge.store().setConfig(device, data);
+        DeviceStore.ConfigVersion v = bridge.store().setConfig(device, data, 0, bridge.clock().instant());
+        BridgeView.DeviceConfig c = new BridgeView.DeviceConfig(v.version(), v.data());
         DeviceChannel ch = bridge.store().connection(device);
         if (ch != null) {
             ch.channel().eventLoop().execute(() -> ch.config(device, c));
@@ -243,6 +315,9 @@ public final class LocalBroker implements AutoCloseable {
             return;
         }
         closed = true;
+        if (api != null) {
+            api.close();
+        }
         server.close().awaitUninterruptibly();
         // every device sees its connection end now (a FIN), as when a real bridge restarts
         connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);

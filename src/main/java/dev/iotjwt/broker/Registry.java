@@ -19,25 +19,170 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A device registry in the shape of IoT Core's device resources as {@code gcloud iot devices describe --format=json}
- * printed them: {@code {"project", "region", "registry", "devices": [{"id", "blocked", "credentials": [{"publicKey":
- * {"format", "key"}, "expirationTime"}], "config": {...}}]}}.
+ * printed them: {@code {"project", "region", "registry", "devices": [{"id", "numId", "blocked", "credentials":
+ * [{"publicKey": {"format", "key"}, "expirationTime"}], "config": {...}, "metadata": {...}, "gatewayConfig":
+ * {"gatewayType", "gatewayAuthMethod"}, "logLevel"}], "bindings": [{"gatewayId", "deviceId"}]}}. Immutable: the
+ * bridge swaps in a new one when the device manager API changes a device.
  */
-public record Registry(String project, String region, String registry, Map<String, Device> devices) {
+public record Registry(String project, String region, String registry, Map<String, Device> devices,
+                       Set<Binding> bindings) {
     /** IoT Core kept at most three credentials per device. */
     public static final int MAX_CREDENTIALS = 3;
+    /** The public key formats IoT Core took, by name, and their numbers in the API's enum. */
+    public static final Map<String, Integer> KEY_FORMATS = Map.of("UNSPECIFIED_PUBLIC_KEY_FORMAT", 0, "RSA_X509_PEM",
+            1, "ES256_PEM", 2, "RSA_PEM", 3, "ES256_X509_PEM", 4);
+    /** IoT Core's gateway types and their numbers. */
+    public static final Map<String, Integer> GATEWAY_TYPES = Map.of("GATEWAY_TYPE_UNSPECIFIED", 0, "GATEWAY", 1,
+            "NON_GATEWAY", 2);
+    /** IoT Core's gateway auth methods and their numbers. */
+    public static final Map<String, Integer> GATEWAY_AUTH_METHODS = Map.of("GATEWAY_AUTH_METHOD_UNSPECIFIED", 0,
+            "ASSOCIATION_ONLY", 1, "DEVICE_AUTH_TOKEN_ONLY", 2, "ASSOCIATION_AND_DEVICE_AUTH_TOKEN", 3);
+    /** IoT Core's log levels and their numbers. */
+    public static final Map<String, Integer> LOG_LEVELS = Map.of("LOG_LEVEL_UNSPECIFIED", 0, "NONE", 10, "ERROR", 20,
+            "INFO", 30, "DEBUG", 40);
 
-    /** A registered device: its credentials and latest config payload (or null). */
-    public record Device(String id, boolean blocked, List<Credential> credentials, byte[] config) {
+    public Registry {
+        Map<String, Device> all = new LinkedHashMap<>();
+        for (Device d : devices.values()) {
+            all.put(d.id(), d.numId() != 0 ? d : d.withNumId(numIdOf(project, region, registry, d.id())));
+        }
+        devices = java.util.Collections.unmodifiableMap(all);
+        bindings = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(bindings));
     }
 
-    /** One public key credential; {@code expires} null means it never expires. */
-    public record Credential(String format, VerifyKey key, Instant expires) {
+    /** A registry without gateway bindings. */
+    public Registry(String project, String region, String registry, Map<String, Device> devices) {
+        this(project, region, registry, devices, Set.of());
+    }
+
+    /**
+     * A registered device: its credentials, the config it starts with (or null), and what the device manager API
+     * keeps about it.
+     *
+     * @param numId         IoT Core's numeric id; 0 asks the registry to assign one (stable for the device's name)
+     * @param metadata      key-value pairs the API stores and never reads
+     * @param gatewayConfig whether the device is a gateway and how devices behind it authenticate
+     * @param logLevel      a LogLevel name, or null
+     */
+    public record Device(String id, long numId, boolean blocked, List<Credential> credentials, byte[] config,
+                         Map<String, String> metadata, GatewayConfig gatewayConfig, String logLevel) {
+        public Device {
+            credentials = List.copyOf(credentials);
+            metadata = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(metadata));
+            gatewayConfig = gatewayConfig == null ? GatewayConfig.NONE : gatewayConfig;
+        }
+
+        /** A device as the registry file and --device give it: no metadata, not a gateway. */
+        public Device(String id, boolean blocked, List<Credential> credentials, byte[] config) {
+            this(id, 0, blocked, credentials, config, Map.of(), GatewayConfig.NONE, null);
+        }
+
+        public Device withNumId(long n) {
+            return new Device(id, n, blocked, credentials, config, metadata, gatewayConfig, logLevel);
+        }
+
+        public boolean gateway() {
+            return "GATEWAY".equals(gatewayConfig.gatewayType());
+        }
+    }
+
+    /**
+     * A device's gateway settings as IoT Core named them.
+     *
+     * @param gatewayType       GATEWAY, NON_GATEWAY, or null (unspecified: not a gateway)
+     * @param gatewayAuthMethod ASSOCIATION_ONLY, DEVICE_AUTH_TOKEN_ONLY, ASSOCIATION_AND_DEVICE_AUTH_TOKEN, or null
+     */
+    public record GatewayConfig(String gatewayType, String gatewayAuthMethod) {
+        public static final GatewayConfig NONE = new GatewayConfig(null, null);
+    }
+
+    /** A device bound to a gateway (IoT Core's association), both by device id. */
+    public record Binding(String gatewayId, String deviceId) {
+    }
+
+    /**
+     * One public key credential; {@code expires} null means it never expires; {@code pem} is the key or certificate
+     * as registered (what the API shows).
+     */
+    public record Credential(String format, VerifyKey key, Instant expires, String pem) {
+        /** A credential whose text is the public key itself. */
+        public Credential(String format, VerifyKey key, Instant expires) {
+            this(format, key, expires, publicKeyPem(key.publicKey()));
+        }
+
         public boolean expiredAt(Instant now) {
             return expires != null && !expires.isAfter(now);
         }
+    }
+
+    /** A public key as a PEM block (BEGIN PUBLIC KEY). */
+    static String publicKeyPem(java.security.PublicKey key) {
+        return pemBlock("PUBLIC KEY", key.getEncoded());
+    }
+
+    static String pemBlock(String label, byte[] der) {
+        return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'})
+                .encodeToString(der) + "\n-----END " + label + "-----\n";
+    }
+
+    /**
+     * A stable numeric id for a device: the same name gives the same id on every start, 16 digits as IoT Core's
+     * were.
+     */
+    public static long numIdOf(String project, String region, String registry, String device) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest((project + "/" + region + "/"
+                    + registry + "/" + device).getBytes(StandardCharsets.UTF_8));
+            long v = java.nio.ByteBuffer.wrap(h).getLong() & Long.MAX_VALUE;
+            return 1_000_000_000_000_000L + v % 9_000_000_000_000_000L;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The device with this id, or with this numeric id when {@code idOrNum} is all digits; null when none. */
+    public Device find(String idOrNum) {
+        Device d = devices.get(idOrNum);
+        if (d != null || idOrNum.isEmpty() || !idOrNum.chars().allMatch(Character::isDigit) || idOrNum.length() > 19) {
+            return d;
+        }
+        long n;
+        try {
+            n = Long.parseLong(idOrNum);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        for (Device x : devices.values()) {
+            if (x.numId() == n) {
+                return x;
+            }
+        }
+        return null;
+    }
+
+    /** This registry with {@code device} added or put in place of the one of its id. */
+    public Registry put(Device device) {
+        Map<String, Device> all = new LinkedHashMap<>(devices);
+        all.put(device.id(), device);
+        return new Registry(project, region, registry, all, bindings);
+    }
+
+    /** This registry without the device and its bindings. */
+    public Registry remove(String id) {
+        Map<String, Device> all = new LinkedHashMap<>(devices);
+        all.remove(id);
+        Set<Binding> b = new java.util.LinkedHashSet<>(bindings);
+        b.removeIf(x -> x.deviceId().equals(id) || x.gatewayId().equals(id));
+        return new Registry(project, region, registry, all, b);
+    }
+
+    /** This registry with other bindings. */
+    public Registry withBindings(Set<Binding> b) {
+        return new Registry(project, region, registry, devices, b);
     }
 
     /** This registry with one more device. */
@@ -47,7 +192,7 @@ public record Registry(String project, String region, String registry, Map<Strin
         }
         Map<String, Device> all = new LinkedHashMap<>(devices);
         all.put(device.id(), device);
-        return new Registry(project, region, registry, all);
+        return new Registry(project, region, registry, all, bindings);
     }
 
     /**
@@ -65,7 +210,14 @@ public record Registry(String project, String region, String registry, Map<Strin
         requireRegistrable(m.type(), where);
         String format = (m.type().isRsa() ? "RSA" : "ES256") + (m.kind() == KeyMaterial.Kind.CERTIFICATE ? "_X509_PEM"
                 : "_PEM");
-        Credential c = new Credential(format, new VerifyKey(keyFile.toString(), m.type(), pub, null), null);
+        VerifyKey key = new VerifyKey(keyFile.toString(), m.type(), pub, null);
+        Credential c;
+        try {
+            c = m.kind() == KeyMaterial.Kind.CERTIFICATE && m.certificate() != null ? new Credential(format, key, null,
+                    pemBlock("CERTIFICATE", m.certificate().getEncoded())) : new Credential(format, key, null);
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new InputException(where + ": cannot encode the certificate: " + dev.iotjwt.Messages.cause(e));
+        }
         return new Device(id, false, List.of(c), config);
     }
 
@@ -165,10 +317,40 @@ public record Registry(String project, String region, String registry, Map<Strin
                 throw new InputException(where + ": device id '" + device.id() + "' appears twice");
             }
         }
-        return new Registry(project, region, registry, devices);
+        java.util.Set<Binding> bindings = new java.util.LinkedHashSet<>();
+        JsonElement b = root.get("bindings");
+        if (b != null && !b.isJsonNull()) {
+            if (!b.isJsonArray()) {
+                throw new InputException(source + ": field 'bindings' must be an array of {gatewayId, deviceId}");
+            }
+            int i = 0;
+            for (JsonElement e : b.getAsJsonArray()) {
+                String where = source + ": bindings[" + i++ + "]";
+                if (!e.isJsonObject()) {
+                    throw new InputException(where + " is not an object {gatewayId, deviceId}");
+                }
+                String gw = string(e.getAsJsonObject(), "gatewayId", where, where);
+                String dev = string(e.getAsJsonObject(), "deviceId", where, where);
+                Device g = devices.get(gw);
+                if (g == null || !g.gateway()) {
+                    throw new InputException(where + ": gatewayId '" + shown(gw) + "' is not a gateway of the file");
+                }
+                if (!devices.containsKey(dev) || devices.get(dev).gateway()) {
+                    throw new InputException(where + ": deviceId '" + shown(dev) + "' is not a non-gateway device of"
+                            + " the file");
+                }
+                bindings.add(new Binding(gw, dev));
+            }
+        }
+        return new Registry(project, region, registry, devices, bindings);
     }
 
-    private static Device device(JsonObject d, String where) throws InputException {
+    /**
+     * A device resource as the device manager API's create request and the registry file give it: id, credentials,
+     * blocked, config.binaryData, metadata, gatewayConfig, logLevel, numId (kept when the file has one). A bad field
+     * is refused with {@code where} and the field named.
+     */
+    public static Device device(JsonObject d, String where) throws InputException {
         String id = string(d, "id", where, where);
         checkId(id, where + ": field 'id', device id");
         String at = where + " (device '" + id + "')";
@@ -205,7 +387,74 @@ public record Registry(String project, String region, String registry, Map<Strin
                         + dev.iotjwt.Messages.cause(e));
             }
         }
-        return new Device(id, blocked, List.copyOf(credentials), config);
+        long numId = 0;
+        JsonElement n = d.get("numId");
+        if (n != null && !n.isJsonNull()) {
+            try {
+                numId = Long.parseLong(n.getAsString());
+            } catch (NumberFormatException | UnsupportedOperationException | IllegalStateException e) {
+                throw new InputException(at + ": field 'numId' must be a number (int64 as a string)");
+            }
+            if (numId <= 0) {
+                throw new InputException(at + ": field 'numId' must be positive");
+            }
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        JsonElement md = d.get("metadata");
+        if (md != null && !md.isJsonNull()) {
+            if (!md.isJsonObject()) {
+                throw new InputException(at + ": field 'metadata' must be an object of string values");
+            }
+            for (Map.Entry<String, JsonElement> e : md.getAsJsonObject().entrySet()) {
+                if (!METADATA_KEY.matcher(e.getKey()).matches()) {
+                    throw new InputException(at + ": metadata key '" + shown(e.getKey()) + "' breaks IoT Core's rule"
+                            + " [a-zA-Z][a-zA-Z0-9-_.+~%]+, under 128 bytes");
+                }
+                if (!e.getValue().isJsonPrimitive() || !e.getValue().getAsJsonPrimitive().isString()) {
+                    throw new InputException(at + ": metadata '" + e.getKey() + "' must be a string");
+                }
+                metadata.put(e.getKey(), e.getValue().getAsString());
+            }
+            if (metadata.size() > 500) {
+                throw new InputException(at + ": has " + metadata.size() + " metadata pairs; IoT Core allowed 500");
+            }
+        }
+        GatewayConfig gateway = GatewayConfig.NONE;
+        JsonElement gc = d.get("gatewayConfig");
+        if (gc != null && !gc.isJsonNull()) {
+            if (!gc.isJsonObject()) {
+                throw new InputException(at + ": field 'gatewayConfig' must be an object {gatewayType,"
+                        + " gatewayAuthMethod}");
+            }
+            gateway = new GatewayConfig(enumName(gc.getAsJsonObject(), "gatewayType", GATEWAY_TYPES, at),
+                    enumName(gc.getAsJsonObject(), "gatewayAuthMethod", GATEWAY_AUTH_METHODS, at));
+        }
+        String logLevel = enumName(d, "logLevel", LOG_LEVELS, at);
+        return new Device(id, numId, blocked, List.copyOf(credentials), config, metadata, gateway, logLevel);
+    }
+
+    private static final java.util.regex.Pattern METADATA_KEY = java.util.regex.Pattern.compile(
+            "[a-zA-Z][-a-zA-Z0-9_.+~%]{1,126}");
+
+    /**
+     * An enum field given by name or by number, as its name; null when absent or the unspecified value (0).
+     */
+    public static String enumName(JsonObject o, String field, Map<String, Integer> values, String where)
+            throws InputException {
+        JsonElement e = o.get(field);
+        if (e == null || e.isJsonNull()) {
+            return null;
+        }
+        if (e.isJsonPrimitive()) {
+            String v = e.getAsString();
+            for (Map.Entry<String, Integer> x : values.entrySet()) {
+                if (x.getKey().equals(v) || String.valueOf(x.getValue()).equals(v)) {
+                    return x.getValue() == 0 ? null : x.getKey();
+                }
+            }
+        }
+        throw new InputException(where + ": field '" + field + "' is " + shown(e.toString()) + "; use one of "
+                + String.join(", ", new java.util.TreeSet<>(values.keySet())));
     }
 
     private static Credential credential(JsonElement e, String where) throws InputException {
@@ -214,10 +463,12 @@ public record Registry(String project, String region, String registry, Map<Strin
             throw new InputException(where + ": needs a 'publicKey' object with 'format' and 'key'");
         }
         JsonObject pk = e.getAsJsonObject().getAsJsonObject("publicKey");
-        String format = string(pk, "format", where + ".publicKey", where);
-        if (!List.of("RSA_PEM", "RSA_X509_PEM", "ES256_PEM", "ES256_X509_PEM").contains(format)) {
+        String format = pk.has("format") && pk.get("format").isJsonPrimitive() && pk.getAsJsonPrimitive("format")
+                .isNumber() ? enumName(pk, "format", KEY_FORMATS, where + ".publicKey") : string(pk, "format",
+                where + ".publicKey", where);
+        if (format == null || !List.of("RSA_PEM", "RSA_X509_PEM", "ES256_PEM", "ES256_X509_PEM").contains(format)) {
             throw new InputException(where + ": field 'publicKey.format' is '"
-                    + shown(format) + "'; use RSA_PEM, RSA_X509_PEM, ES256_PEM or"
+                    + shown(String.valueOf(format)) + "'; use RSA_PEM, RSA_X509_PEM, ES256_PEM or"
                     + " ES256_X509_PEM");
         }
         String pem = string(pk, "key", where + ".publicKey", where);
@@ -252,7 +503,7 @@ public record Registry(String project, String region, String registry, Map<Strin
                         + shown(exp.getAsString()));
             }
         }
-        return new Credential(format, new VerifyKey(where, m.type(), m.publicKey(), null), expires);
+        return new Credential(format, new VerifyKey(where, m.type(), m.publicKey(), null), expires, pem);
     }
 
     /**

@@ -126,6 +126,15 @@ final class BrokerCommand implements Callable<Integer> {
             + " lines instead of printing it.")
     Path eventsFile;
 
+    @Option(names = "--api-port", paramLabel = "PORT", description = "Also serve the Cloud IoT Core v1 device manager"
+            + " REST API (devices, configs, commands, states, gateway bindings) over plain HTTP on this port of the"
+            + " --bind address; 0 picks a free one. What it changes is kept in the state folder.")
+    Integer apiPort;
+
+    @Option(names = "--api-token-file", paramLabel = "FILE", description = "With --api-port: every API request must"
+            + " carry 'Authorization: Bearer TOKEN', TOKEN being this file's first line.")
+    Path apiTokenFile;
+
     @Option(names = "--stop-after", paramLabel = "DURATION", converter = Converters.DurationConverter.class,
             description = "Stop by itself after this long (for scripts and CI); otherwise run until Ctrl-C.")
     Duration stopAfter;
@@ -150,6 +159,12 @@ final class BrokerCommand implements Callable<Integer> {
         }
         if (maxConnecting < 1 || maxConnecting > 1_000_000) {
             throw new ParameterException(spec.commandLine(), "--max-connecting must be from 1 to 1000000");
+        }
+        if (apiPort != null && (apiPort < 0 || apiPort > 65535)) {
+            throw new ParameterException(spec.commandLine(), "--api-port " + apiPort + " is not a TCP port");
+        }
+        if (apiTokenFile != null && apiPort == null) {
+            throw new ParameterException(spec.commandLine(), "--api-token-file needs --api-port");
         }
         if (stopAfter != null && (stopAfter.isNegative() || stopAfter.isZero())) {
             throw new ParameterException(spec.commandLine(), "--stop-after must be positive");
@@ -180,10 +195,11 @@ final class BrokerCommand implements Callable<Integer> {
         // native crypto first, before any key is made: the registry's keys and the server key then live in it
         String crypto = dev.iotjwt.jwt.SigningProviders.installForProcess();
         Registry registry = registry();
-        if (registry.devices().isEmpty()) {
+        if (registry.devices().isEmpty() && apiPort == null) {
             throw new ParameterException(spec.commandLine(), "no devices: give --registry FILE or --device"
-                    + " ID=KEY_FILE");
+                    + " ID=KEY_FILE (or --api-port, to create them through the API)");
         }
+        String apiToken = apiTokenFile == null ? null : apiToken();
         Path state = stateDir != null ? stateDir : Profile.localStateDir(context.env());
         List<String> names = new ArrayList<>(List.of("localhost", "127.0.0.1"));
         if (!bind.equals("0.0.0.0") && !bind.equals("::") && !names.contains(bind)) {
@@ -197,7 +213,8 @@ final class BrokerCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         BrokerLog log = new BrokerLog(err, spec.commandLine().getOut(), openEvents(), json);
         LocalBroker broker = LocalBroker.start(new BrokerSettings(registry, bind, port, state, names, requireSni,
-                strict, skew, context.clock(), connectTimeout, maxConnecting, profile, !provider.equals("jdk")), log);
+                strict, skew, context.clock(), connectTimeout, maxConnecting, profile, !provider.equals("jdk"))
+                .withApi(apiPort == null ? BrokerSettings.NO_API : apiPort, apiToken), log);
         // a reused state folder whose key files were loosened since the broker made them owner-only
         log.warning(SecretWarnings.privateKeyWarning(state.resolve(BrokerPki.CA_KEY),
                 "issue server certificates that every device trusting this CA accepts"));
@@ -263,6 +280,17 @@ final class BrokerCommand implements Callable<Integer> {
             }
         }
         return r;
+    }
+
+    /** The API's bearer token: the file's first line, never shown in a message. */
+    private String apiToken() throws InputException {
+        byte[] bytes = dev.iotjwt.keys.KeyLoader.readFile(apiTokenFile, 64 * 1024, "an API token file");
+        String token = new String(bytes, StandardCharsets.UTF_8).lines().findFirst().orElse("").trim();
+        if (token.isEmpty()) {
+            throw new InputException("--api-token-file " + apiTokenFile + ": the first line is empty; put the token"
+                    + " there");
+        }
+        return token;
     }
 
     private PrintWriter openEvents() throws InputException {

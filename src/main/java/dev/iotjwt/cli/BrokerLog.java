@@ -61,6 +61,12 @@ final class BrokerLog implements BrokerListener {
                 broker.settings().tlsProfile().hosts()) + " (--tls-profile " + broker.settings().tlsProfile()
                 .cliName() + ")").append("; every handshake that fails is logged with the device's side of it\n");
         b.append("  crypto    ").append(crypto).append('\n');
+        if (broker.apiPort() >= 0) {
+            b.append("  api       http://").append(bind.contains(":") ? "[" + bind + "]" : bind).append(':')
+                    .append(broker.apiPort()).append("/v1/").append(r.clientIdOf("").replaceAll("/devices/$", ""))
+                    .append(" (Cloud IoT Core v1 device manager").append(broker.settings().apiToken() != null
+                            ? "; bearer token required)" : ")").append('\n');
+        }
         b.append("connect a device:\n  iotjwt connect --profile local");
         if (broker.settings().requireSni()) {
             // the profile's host is 127.0.0.1, and a client sends no SNI to an address
@@ -72,7 +78,7 @@ final class BrokerLog implements BrokerListener {
         if (!defaultState) {
             b.append(" --ca ").append(broker.pki().caFile().toAbsolutePath());
         }
-        String first = r.devices().keySet().iterator().next();
+        String first = r.devices().isEmpty() ? "DEVICE" : r.devices().keySet().iterator().next();
         b.append(" --client-id ").append(r.clientIdOf(first)).append(" --key PRIVATE_KEY.pem\n");
         b.append("stop with Ctrl-C");
         if (json) {
@@ -90,6 +96,9 @@ final class BrokerLog implements BrokerListener {
             o.addProperty("requireSni", broker.settings().requireSni());
             o.addProperty("strict", broker.settings().strict());
             o.addProperty("crypto", crypto);
+            if (broker.apiPort() >= 0) {
+                o.addProperty("apiPort", broker.apiPort());
+            }
             o.addProperty("connect", b.substring(b.indexOf("  iotjwt connect") + 2, b.indexOf("\nstop with")));
             line(log, LINE.toJson(o));
             return;

@@ -612,6 +612,21 @@ public final class DevicePolicy {
                 + " only one connection (one device, one firmware task) uses this device id");
     }
 
+    /**
+     * The device was deleted or blocked (through the device manager API) while connected: IoT Core closed such a
+     * connection, and refused the device's next CONNECT.
+     */
+    public Decision onRemoved(Session s, boolean blocked) {
+        if (s.phase() != Session.Phase.CONNECTED) {
+            return new Decision(s, List.of());
+        }
+        return blocked ? drop(s, s.device(), "session", "device.blocked", "device '" + s.device() + "' was blocked"
+                + " while connected; the bridge closed the connection and refuses its CONNECTs until it is unblocked",
+                "unblock the device (patch blocked=false)")
+                : drop(s, s.device(), "session", "device.unknown", "device '" + s.device() + "' was deleted while"
+                + " connected; the bridge closed the connection", "create the device again to let it connect");
+    }
+
     /** The connection closed without a decision of the bridge: the device (or the network) closed it. */
     public Decision onClosed(Session s) {
         if (s.phase() == Session.Phase.CONNECTED) {
