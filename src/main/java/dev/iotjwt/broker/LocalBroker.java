@@ -102,6 +102,8 @@ public final class LocalBroker implements AutoCloseable {
             }
         };
         InetAddress bind = bindAddress(settings.bind());
+        java.nio.file.Path saved = settings.api() ? RegistryFile.of(settings.stateDir(), settings.registry()) : null;
+        DeviceStore store = store(settings, saved);
         boolean created = !Files.exists(settings.stateDir().resolve(BrokerPki.CA_CERT));
         boolean rsa = settings.tlsProfile().certificateKey().startsWith("RSA");
         BrokerPki pki = BrokerPki.ensure(settings.stateDir(), settings.hostnames(), settings.clock(), rsa);
@@ -115,8 +117,6 @@ public final class LocalBroker implements AutoCloseable {
         } catch (java.io.IOException | RuntimeException e) {
             throw new InputException(null, "cannot set up the broker's TLS: " + e.getMessage(), null, e);
         }
-        java.nio.file.Path saved = settings.api() ? RegistryFile.of(settings.stateDir(), settings.registry()) : null;
-        DeviceStore store = store(settings, saved);
         // without reports, a plainly good token is judged without the checker's full report of it; the registry is
         // read anew for each CONNECT, as the device manager API may change it
         DevicePolicy policy = new DevicePolicy(new DeviceAuthenticator(store::registry, settings.strict(),

@@ -122,7 +122,8 @@ public final class DeviceManagerApi implements AutoCloseable {
                                 + " (--api-token-file of the bridge) in the Authorization header.")));
                 return;
             }
-            QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+            // "$alt=json;enum-encoding=int" is one parameter: a semicolon separates nothing here
+            QueryStringDecoder uri = QueryStringDecoder.builder().semicolonIsNormalChar(true).build(req.uri());
             String method = req.method().name();
             // the REST transport of Google's libraries may tunnel a method through POST
             String override = req.headers().get("X-HTTP-Method-Override");
