@@ -172,7 +172,7 @@ public final class LocalBroker implements AutoCloseable {
             }
             bridge.event("api", null, null, "device manager API on http://" + (bind.getHostAddress().contains(":")
                     ? "[" + bind.getHostAddress() + "]" : bind.getHostAddress()) + ":" + api.port() + "/v1/"
-                    + settings.registry().clientIdOf("").replaceAll("/registries/.*$", "/registries")
+                    + settings.registry().clientIdOf("").replaceAll("/devices/$", "")
                     + (settings.apiToken() != null ? " (bearer token required)" : ""));
         }
         return new LocalBroker(settings, pki, created, bridge, group, bound.channel(), connections, devices, api);

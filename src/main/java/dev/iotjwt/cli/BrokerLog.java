@@ -45,7 +45,8 @@ final class BrokerLog implements BrokerListener {
                 .append(broker.port()).append(", TLS only, MQTT 3.1.1\n");
         b.append("  registry  ").append(r.clientIdOf("").replaceAll("/devices/$", "")).append(" (")
                 .append(r.devices().size()).append(r.devices().size() == 1 ? " device: " : " devices: ")
-                .append(String.join(", ", r.devices().keySet())).append(")\n");
+                .append(r.devices().isEmpty() ? "create them through the API" : String.join(", ",
+                        r.devices().keySet())).append(")\n");
         b.append("  CA        ").append(broker.pki().caFile().toAbsolutePath())
                 .append(broker.pkiCreated() ? " (created now)"
                 : " (reused)").append(": the root devices must trust\n");

@@ -462,6 +462,20 @@ class DeviceManagerApiTest {
                 + " \"subfolder\": \"a/#\"}").status()).isEqualTo(400);
     }
 
+    @Test
+    void theLastErrorIsTheReasonTheBridgeClosedTheDevice() throws Exception {
+        create("dev-err", null);
+        try (RawDevice d = connected("dev-err")) {
+            d.publish0("/devices/other/events", "x".getBytes(StandardCharsets.UTF_8));
+            assertThat(d.closedByBroker()).isTrue();
+        }
+        JsonObject device = get(REGISTRY + "/devices/dev-err").json();
+        assertThat(device.get("lastErrorTime").getAsString()).isEqualTo("2026-11-25T10:00:00Z");
+        assertThat(device.getAsJsonObject("lastErrorStatus").get("code").getAsInt()).isEqualTo(9);
+        assertThat(device.getAsJsonObject("lastErrorStatus").get("message").getAsString()).startsWith("mqtt: ")
+                .contains("/devices/other/events");
+    }
+
     // --- gateways -----------------------------------------------------------------------------------------------
 
     @Test
@@ -513,7 +527,7 @@ class DeviceManagerApiTest {
         assertThat(call(broker, "GET", REGISTRY, null, "Bearer " + TOKEN).status()).isEqualTo(200);
         assertThat(events).noneMatch(e -> String.valueOf(e.detail()).contains(TOKEN));
         assertThat(events).anyMatch(e -> "api".equals(e.kind()) && e.detail().contains("http://127.0.0.1:"
-                + broker.apiPort() + "/v1/") && e.detail().contains("bearer token required"));
+                + broker.apiPort() + REGISTRY + " ") && e.detail().contains("bearer token required"));
     }
 
     // --- the state folder ---------------------------------------------------------------------------------------
