@@ -234,20 +234,6 @@ public final class DeviceStore implements BridgeView {
         }
     }
 
-    void configAcked(String device, Instant time) {
-        configAcked(device, configVersion(device), time);
-    }
-
-    Instant configAckTime(String device) {
-        Track t = tracks.get(device);
-        if (t == null) {
-            return null;
-        }
-        synchronized (t) {
-            return t.configAck;
-        }
-    }
-
     void configSent(String device, Instant time) {
         update(device, t -> t.configSend = time);
     }

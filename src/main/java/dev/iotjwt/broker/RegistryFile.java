@@ -36,7 +36,13 @@ public final class RegistryFile {
 
     /** The file of one registry in a state folder. */
     public static Path of(Path stateDir, Registry r) {
-        return stateDir.resolve("api-registry." + r.project() + "." + r.region() + "." + r.registry() + ".json");
+        return stateDir.resolve("api-registry." + safe(r.project()) + "." + safe(r.region()) + "."
+                + safe(r.registry()) + ".json");
+    }
+
+    /** A name as part of one file name: a '/' (or anything unusual) given in --project cannot leave the folder. */
+    private static String safe(String name) {
+        return java.net.URLEncoder.encode(name, StandardCharsets.UTF_8);
     }
 
     /** Reads a saved registry; null when there is none. */

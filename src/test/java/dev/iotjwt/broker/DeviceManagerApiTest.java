@@ -578,6 +578,15 @@ class DeviceManagerApiTest {
     }
 
     @Test
+    void aProjectNamedWithSlashesCannotPutTheFileOutsideTheStateFolder() {
+        Path state = dir.resolve("s");
+        Path f = RegistryFile.of(state, new Registry("../../evil", "us/central1", "my-registry",
+                new LinkedHashMap<>()));
+        assertThat(f.getParent()).isEqualTo(state);
+        assertThat(f.getFileName().toString()).doesNotContain("/");
+    }
+
+    @Test
     void aLinkPlantedAsTheRegistryFileIsRefusedNotFollowed() throws Exception {
         Path state = dir.resolve("linked");
         Files.createDirectories(state);

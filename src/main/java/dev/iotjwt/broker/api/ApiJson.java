@@ -61,7 +61,7 @@ final class ApiJson {
         o.addProperty("name", deviceName(r, d));
         o.addProperty("numId", Long.toString(d.numId()));
         boolean all = fields == null || fields.isEmpty();
-        if (all || fields.contains("credentials")) {
+        if ((all || fields.contains("credentials")) && !d.credentials().isEmpty()) {
             JsonArray creds = new JsonArray();
             for (Registry.Credential c : d.credentials()) {
                 JsonObject pk = new JsonObject();
