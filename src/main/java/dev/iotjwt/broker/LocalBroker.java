@@ -102,11 +102,12 @@ public final class LocalBroker implements AutoCloseable {
             }
         };
         InetAddress bind = bindAddress(settings.bind());
-        java.nio.file.Path saved = settings.api() ? RegistryFile.of(settings.stateDir(), settings.registry()) : null;
-        DeviceStore store = store(settings, saved);
         boolean created = !Files.exists(settings.stateDir().resolve(BrokerPki.CA_CERT));
         boolean rsa = settings.tlsProfile().certificateKey().startsWith("RSA");
         BrokerPki pki = BrokerPki.ensure(settings.stateDir(), settings.hostnames(), settings.clock(), rsa);
+        // the state folder is checked (owner, mode) by now; the API's saved registry is read before any socket opens
+        java.nio.file.Path saved = settings.api() ? RegistryFile.of(settings.stateDir(), settings.registry()) : null;
+        DeviceStore store = store(settings, saved);
         BridgeTls tls;
         try {
             BrokerPki.Placeholder placeholder = settings.requireSni() ? BrokerPki.placeholder(settings.clock()
