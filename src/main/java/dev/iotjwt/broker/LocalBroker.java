@@ -175,6 +175,11 @@ public final class LocalBroker implements AutoCloseable {
                     ? "[" + bind.getHostAddress() + "]" : bind.getHostAddress()) + ":" + api.port() + "/v1/"
                     + settings.registry().clientIdOf("").replaceAll("/devices/$", "")
                     + (settings.apiToken() != null ? " (bearer token required)" : ""));
+            if (settings.apiToken() == null && !bind.isLoopbackAddress()) {
+                bridge.event("api", null, null, "warning: the device manager API listens on "
+                        + bind.getHostAddress() + " without a token: anyone who reaches it can create devices and"
+                        + " read their states; give --api-token-file");
+            }
         }
         return new LocalBroker(settings, pki, created, bridge, group, bound.channel(), connections, devices, api);
     }
