@@ -260,6 +260,7 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
             } else if (a instanceof Action.Attachment at) {
                 if (at.attached()) {
                     bridge.store().attach(at.device(), this);
+                    bridge.store().accessedThrough(at.device(), session.device(), now);
                 } else {
                     bridge.store().detach(at.device(), this);
                 }

@@ -153,7 +153,8 @@ public final class DeviceManager {
     }
 
     private void disconnect(String id, boolean blocked) {
-        DeviceChannel ch = bridge.store().connection(id);
+        // the device's own connection: a gateway that attached it stays connected
+        DeviceChannel ch = bridge.store().ownConnection(id);
         if (ch != null) {
             ch.channel().eventLoop().execute(() -> ch.removed(blocked));
         }
@@ -175,7 +176,7 @@ public final class DeviceManager {
         DeviceChannel ch = bridge.store().connection(d.id());
         if (ch != null) {
             BridgeView.DeviceConfig sent = new BridgeView.DeviceConfig(c.version(), c.data());
-            ch.channel().eventLoop().execute(() -> ch.config(sent));
+            ch.channel().eventLoop().execute(() -> ch.config(d.id(), sent));
         }
         bridge.event("api", d.id(), null, "config version " + c.version() + " set (" + data.length + " bytes)"
                 + (ch != null ? "; sent to the connected device if it is subscribed" : ""));
@@ -203,7 +204,7 @@ public final class DeviceManager {
             return done;
         }
         ch.channel().eventLoop().execute(() -> {
-            if (ch.command(subfolder, data)) {
+            if (ch.command(d.id(), subfolder, data)) {
                 done.complete(null);
             } else {
                 done.completeExceptionally(new Refusal(Code.FAILED_PRECONDITION, "Device `" + d.numId()

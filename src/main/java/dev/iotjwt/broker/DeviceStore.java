@@ -287,6 +287,25 @@ public final class DeviceStore implements BridgeView {
         return c != null ? c : gateways.get(device);
     }
 
+    /** The device's own connection (not a gateway's that attached it), or null. */
+    DeviceChannel ownConnection(String device) {
+        return connections.get(device);
+    }
+
+    @Override
+    public GatewayAuth gatewayAuth(String device) {
+        Registry.Device d = registry.devices().get(device);
+        if (d == null || !d.gateway() || d.gatewayConfig().gatewayAuthMethod() == null) {
+            return null;
+        }
+        return GatewayAuth.valueOf(d.gatewayConfig().gatewayAuthMethod());
+    }
+
+    @Override
+    public boolean bound(String gateway, String device) {
+        return registry.bindings().contains(new Registry.Binding(gateway, device));
+    }
+
     void attach(String device, DeviceChannel gateway) {
         gateways.put(device, gateway);
     }

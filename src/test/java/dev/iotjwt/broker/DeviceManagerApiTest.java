@@ -511,6 +511,36 @@ class DeviceManagerApiTest {
         assertThat(call("DELETE", REGISTRY + "/devices/gw-b", null).status()).isEqualTo(200);
     }
 
+    @Test
+    void aGatewayMadeThroughTheApiAttachesItsBoundDeviceAndCarriesItsCommands() throws Exception {
+        create("gw-live", "{\"gatewayConfig\": {\"gatewayType\": \"GATEWAY\", \"gatewayAuthMethod\":"
+                + " \"ASSOCIATION_ONLY\"}}");
+        create("dev-att", null);
+        create("dev-unbound", null);
+        assertThat(call("POST", REGISTRY + ":bindDeviceToGateway", "{\"gatewayId\": \"gw-live\", \"deviceId\":"
+                + " \"dev-att\"}").status()).isEqualTo(200);
+        try (RawDevice gw = connected("gw-live")) {
+            assertThat(gw.publish1("/devices/dev-att/attach", "{}".getBytes(StandardCharsets.UTF_8)))
+                    .as("PUBACK of the attach").isEqualTo(4);
+            assertThat(gw.subscribe("/devices/dev-att/commands/#")).isEqualTo(1);
+            Answer cmd = call("POST", REGISTRY + "/devices/dev-att:sendCommandToDevice", "{\"binaryData\": \""
+                    + b64("on") + "\"}");
+            assertThat(cmd.status()).as(cmd.json().toString()).isEqualTo(200);
+            RawDevice.Packet p = gw.read();
+            assertThat(p.topic()).isEqualTo("/devices/dev-att/commands");
+            assertThat(new String(payloadOf(p), StandardCharsets.UTF_8)).isEqualTo("on");
+
+            // refused: no PUBACK, an error for the gateway's errors topic, the refusal in the log
+            gw.publish0("/devices/dev-unbound/attach", "{}".getBytes(StandardCharsets.UTF_8));
+            assertThat(gw.alive()).isTrue();
+            assertThat(events).anyMatch(e -> "gateway.not-bound".equals(e.code()) && e.detail().contains(
+                    "dev-unbound"));
+        }
+        JsonObject gc = get(REGISTRY + "/devices/dev-att").json().getAsJsonObject("gatewayConfig");
+        assertThat(gc.get("lastAccessedGatewayId").getAsString()).isEqualTo("gw-live");
+        assertThat(gc.get("lastAccessedGatewayTime").getAsString()).isEqualTo("2026-11-25T10:00:00Z");
+    }
+
     // --- the token ----------------------------------------------------------------------------------------------
 
     @Test
