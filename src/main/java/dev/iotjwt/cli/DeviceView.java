@@ -23,7 +23,8 @@ final class DeviceView {
     /** A device: ids, blocked, gateway, credentials, config and its acknowledgement, metadata, the last times. */
     static String device(JsonObject d) {
         StringBuilder sb = new StringBuilder();
-        sb.append(str(d, "id")).append("  numId ").append(str(d, "numId")).append(NL);
+        sb.append(dev.iotjwt.Messages.printable(orElse(str(d, "id"), "?"))).append("  numId ").append(orElse(
+                str(d, "numId"), "?")).append(NL);
         line(sb, "blocked", bool(d, "blocked") ? "yes: its connections are refused" : "no");
         JsonObject gc = obj(d, "gatewayConfig");
         String type = str(gc, "gatewayType");
@@ -68,8 +69,8 @@ final class DeviceView {
             line(sb, "log level", str(d, "logLevel"));
         }
         time(sb, d, "lastHeartbeatTime", "heartbeat");
-        time(sb, d, "lastEventTime", "event");
-        time(sb, d, "lastStateTime", "state sent");
+        time(sb, d, "lastEventTime", "last event");
+        time(sb, d, "lastStateTime", "last state");
         time(sb, d, "lastConfigSendTime", "config sent");
         time(sb, d, "lastConfigAckTime", "config acked");
         if (str(d, "lastErrorTime") != null) {
@@ -173,7 +174,7 @@ final class DeviceView {
 
     private static void time(StringBuilder sb, JsonObject d, String field, String label) {
         if (str(d, field) != null) {
-            line(sb, "last " + label, str(d, field));
+            line(sb, label, str(d, field));
         }
     }
 
