@@ -38,7 +38,8 @@ final class DeviceCreateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "ID", description = "The device's id: " + dev.iotjwt.broker.Registry.ID_RULE + ".")
+    @Parameters(paramLabel = "ID", description = "The device's id: a letter, then 2-254 of"
+            + " letters, digits and - . _ + ~ %%, not starting with 'goog' (IoT Core's rule).")
     String id;
 
     @Option(names = "--key", paramLabel = "FILE", required = true, description = "The device's public key,"
