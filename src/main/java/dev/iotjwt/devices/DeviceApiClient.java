@@ -26,6 +26,8 @@ import java.util.List;
  * for); every call is bounded by the timeout.
  */
 public final class DeviceApiClient {
+    /** The largest answer read: ten states of 64 KiB in base64 are under 1 MiB; a page of 1000 devices more. */
+    static final int MAX_ANSWER = 32 << 20;
     /** The most pages a device list follows: 1000 devices a page. */
     private static final int MAX_PAGES = 1000;
 
@@ -178,31 +180,49 @@ public final class DeviceApiClient {
             r.header("Authorization", "Bearer " + endpoint.token());
         }
         String where = endpoint.registry().getScheme() + "://" + endpoint.registry().getRawAuthority();
-        HttpResponse<String> res;
+        HttpResponse<byte[]> res;
+        java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(r.build(),
+                info -> new LimitedBody(MAX_ANSWER));
         try {
-            res = http.send(r.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (HttpConnectTimeoutException e) {
-            return ApiResult.failed(0, null, "cannot reach the device manager API at " + where + ": no connection"
-                    + " within " + seconds(), "check the URL and the network");
-        } catch (HttpTimeoutException e) {
+            // the request timeout ends at the answer's headers; the whole exchange, body included, is bounded here
+            res = pending.get(timeout.toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            pending.cancel(true);
             return ApiResult.failed(0, null, "the device manager API at " + where + " did not answer within "
                     + seconds(), null);
-        } catch (ConnectException e) {
-            return ApiResult.failed(0, null, "cannot reach the device manager API at " + where + ": connection"
-                    + " refused", ApiEndpoint.loopback(endpoint.registry().getHost())
-                    ? "is the bridge running with --api-port, on this port?" : "check the URL and that the server"
-                    + " is up");
-        } catch (javax.net.ssl.SSLException e) {
-            return ApiResult.failed(0, null, "cannot reach the device manager API at " + where + ": TLS: "
-                    + dev.iotjwt.Messages.cause(e), "https:// is checked against the JDK's trust store");
-        } catch (IOException e) {
-            return ApiResult.failed(0, null, "cannot reach the device manager API at " + where + ": "
-                    + dev.iotjwt.Messages.cause(e), null);
         } catch (InterruptedException e) {
+            pending.cancel(true);
             Thread.currentThread().interrupt();
             return ApiResult.failed(0, null, "interrupted while calling the device manager API", null);
+        } catch (java.util.concurrent.ExecutionException wrapped) {
+            Throwable e = wrapped.getCause();
+            if (e instanceof HttpConnectTimeoutException) {
+                return ApiResult.failed(0, null, "cannot reach the device manager API at " + where + ": no"
+                        + " connection within " + seconds(), "check the URL and the network");
+            }
+            if (e instanceof HttpTimeoutException) {
+                return ApiResult.failed(0, null, "the device manager API at " + where + " did not answer within "
+                        + seconds(), null);
+            }
+            if (e instanceof ConnectException) {
+                return ApiResult.failed(0, null, "cannot reach the device manager API at " + where + ": connection"
+                        + " refused", ApiEndpoint.loopback(endpoint.registry().getHost())
+                        ? "is the bridge running with --api-port, on this port?" : "check the URL and that the"
+                        + " server is up");
+            }
+            if (e instanceof javax.net.ssl.SSLException) {
+                return ApiResult.failed(0, null, "cannot reach the device manager API at " + where + ": TLS: "
+                        + dev.iotjwt.Messages.cause(e), "https:// is checked against the JDK's trust store");
+            }
+            if (e instanceof LimitedBody.TooLarge) {
+                return ApiResult.failed(0, null, "the answer of " + where + " is larger than " + (MAX_ANSWER >> 20)
+                        + " MiB: not the device manager API's", null);
+            }
+            return ApiResult.failed(0, null, "cannot reach the device manager API at " + where + ": "
+                    + dev.iotjwt.Messages.cause(e), null);
         }
-        return judge(res.statusCode(), res.body(), res.headers().firstValue("Content-Type").orElse(""));
+        return judge(res.statusCode(), new String(res.body(), StandardCharsets.UTF_8), res.headers().firstValue(
+                "Content-Type").orElse(""));
     }
 
     private ApiResult judge(int status, String text, String contentType) {
@@ -231,6 +251,60 @@ public final class DeviceApiClient {
         return ApiResult.failed(status, "HTTP " + status, "the answer is not the device manager API's JSON"
                 + (contentType.isEmpty() ? "" : " (" + dev.iotjwt.Messages.quote(contentType, 60) + ")"),
                 "--api must be a registry's URL: http(s)://HOST:PORT/v1/projects/P/locations/R/registries/REGISTRY");
+    }
+
+    /** An answer's bytes, refused past {@code limit}: a server cannot make the client hold more. */
+    private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
+        /** The answer went past the limit. */
+        static final class TooLarge extends IOException {
+            TooLarge() {
+                super("answer too large");
+            }
+        }
+
+        private final int limit;
+        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        private final java.util.concurrent.CompletableFuture<byte[]> done = new java.util.concurrent.CompletableFuture<>();
+        private java.util.concurrent.Flow.Subscription subscription;
+
+        LimitedBody(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<byte[]> getBody() {
+            return done;
+        }
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+            subscription = s;
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<java.nio.ByteBuffer> items) {
+            for (java.nio.ByteBuffer b : items) {
+                if (bytes.size() + b.remaining() > limit) {
+                    subscription.cancel();
+                    done.completeExceptionally(new TooLarge());
+                    return;
+                }
+                byte[] chunk = new byte[b.remaining()];
+                b.get(chunk);
+                bytes.writeBytes(chunk);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            done.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            done.complete(bytes.toByteArray());
+        }
     }
 
     private String seconds() {

@@ -14,6 +14,7 @@ import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.testsupport.CliRun;
 import dev.iotjwt.testsupport.Fixtures;
 import dev.iotjwt.testsupport.TokenForge;
+import dev.iotjwt.testsupport.net.TestPki;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -367,6 +368,61 @@ class DeviceCommandTest {
         assertThat(noKey.err()).contains("missing.pem");
         assertThat(device("create", "dev-u", "--key", key("p384_sec1.pem")).exitCode()).as("IoT Core takes P-256"
                 + " only").isEqualTo(3);
+    }
+
+    @Test
+    void anHttpsServerTheJdkDoesNotTrustGetsNoRequestAndARedirectIsNotFollowed() throws Exception {
+        TestPki.Issued issued = TestPki.ecRoot("untrusted test root").leaf("localhost");
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("server", issued.key(), new char[0], issued.chain().toArray(new java.security.cert.Certificate[0]));
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+        kmf.init(ks, new char[0]);
+        SSLContext server = SSLContext.getInstance("TLS");
+        server.init(kmf.getKeyManagers(), null, null);
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(server));
+        https.createContext("/", ex -> {
+            seen.add(ex.getRequestURI() + " " + ex.getRequestHeaders().getFirst("Authorization"));
+            ex.sendResponseHeaders(200, 2);
+            ex.getResponseBody().write("{}".getBytes(StandardCharsets.UTF_8));
+            ex.close();
+        });
+        com.sun.net.httpserver.HttpServer plain = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        plain.createContext("/", ex -> {
+            seen.add(ex.getRequestURI() + " " + ex.getRequestHeaders().getFirst("Authorization"));
+            ex.getResponseHeaders().add("Location", "http://127.0.0.1:" + plain.getAddress().getPort() + "/elsewhere");
+            ex.getResponseHeaders().add("Content-Type", "text/html");
+            byte[] body = "<html>moved</html>".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(ex.getRequestURI().getPath().equals("/elsewhere") ? 200 : 302, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        https.start();
+        plain.start();
+        try {
+            String path = "/v1/projects/p/locations/r/registries/g";
+            CliRun untrusted = CliRun.run("device", "list", "--api", "https://localhost:" + https.getAddress()
+                    .getPort() + path, "--api-token-file", tokenFile.toString());
+            assertThat(untrusted.exitCode()).isEqualTo(1);
+            assertThat(untrusted.err()).startsWith("iotjwt: cannot reach the device manager API at https://localhost:"
+                    + https.getAddress().getPort() + ": TLS: ").contains("hint: https:// is checked against the JDK's"
+                    + " trust store").doesNotContain(TOKEN);
+            assertThat(seen).as("no request reaches a server whose certificate failed").isEmpty();
+
+            CliRun moved = CliRun.run("device", "get", "dev-1", "--api", "http://127.0.0.1:" + plain.getAddress()
+                    .getPort() + path, "--api-token-file", tokenFile.toString());
+            assertThat(moved.exitCode()).isEqualTo(1);
+            assertThat(moved.err()).startsWith("iotjwt: HTTP 302: the answer is not the device manager API's JSON"
+                    + " (text/html)");
+            assertThat(seen).containsExactly(path + "/devices/dev-1 Bearer " + TOKEN);
+        } finally {
+            https.stop(0);
+            plain.stop(0);
+        }
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------
