@@ -25,7 +25,17 @@ public final class DeviceKeys {
      * certificate as it is, a private key by its public half (never sent); the format chosen from the key.
      */
     public static Credential credentialOf(String id, Path file) throws InputException {
-        Registry.Credential c = Registry.deviceOf(id, file, null).credentials().get(0);
+        Registry.Credential c;
+        try {
+            c = Registry.deviceOf(id, file, null).credentials().get(0);
+        } catch (InputException e) {
+            if (e.hint() == null || !e.hint().startsWith("the broker takes no key password")) {
+                throw e;
+            }
+            // the bridge's hint names its --device; this command's option is --key
+            throw new InputException(e.code(), e.getMessage(), "the public half is all a device needs registered:"
+                    + " iotjwt key public FILE --out public.pem, then --key public.pem", e);
+        }
         return new Credential(c.format(), c.pem());
     }
 

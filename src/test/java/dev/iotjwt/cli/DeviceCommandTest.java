@@ -368,6 +368,10 @@ class DeviceCommandTest {
         assertThat(noKey.err()).contains("missing.pem");
         assertThat(device("create", "dev-u", "--key", key("p384_sec1.pem")).exitCode()).as("IoT Core takes P-256"
                 + " only").isEqualTo(3);
+        CliRun encrypted = device("create", "dev-u", "--key", key("p256_pkcs8_enc.pem"));
+        assertThat(encrypted.exitCode()).isEqualTo(3);
+        assertThat(encrypted.err()).contains("encrypted").contains("hint: the public half is all a device needs"
+                + " registered: iotjwt key public FILE --out public.pem, then --key public.pem");
     }
 
     @Test
