@@ -31,6 +31,7 @@ public final class Cli {
         m.put("broker", BrokerCommand.class);
         m.put("demo", DemoCommand.class);
         m.put("bench", BenchCommand.class);
+        m.put("completion", CompletionCommand.class);
         m.put("warmup", WarmupCommand.class);
         return m;
     }
