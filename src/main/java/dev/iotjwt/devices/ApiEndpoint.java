@@ -8,8 +8,9 @@ import java.util.regex.Pattern;
 /**
  * Where the device manager API is: a registry's URL ({@code http(s)://HOST[:PORT]/v1/projects/P/locations/R/registries/G})
  * and the bearer token to send, or null. Plain HTTP goes to this machine only unless {@code insecureHttp}.
+ * {@code foundIn} is the bridge's API file the URL was read from, or null when it was given.
  */
-public record ApiEndpoint(URI registry, String token, boolean insecureHttp) {
+public record ApiEndpoint(URI registry, String token, boolean insecureHttp, java.nio.file.Path foundIn) {
     private static final Pattern SHAPE = Pattern.compile(
             "(?i)(https?)://([^/?#]+)(/(?:[^/?#]+/)*v1/projects/[^/?#]+/locations/[^/?#]+/registries/[^/?#:]+)/?");
 
@@ -50,8 +51,13 @@ public record ApiEndpoint(URI registry, String token, boolean insecureHttp) {
 
     /** An endpoint for a URL that {@link #problem} accepted, without a trailing slash. */
     public static ApiEndpoint of(String url, String token, boolean insecureHttp) {
+        return found(url, token, insecureHttp, null);
+    }
+
+    /** As {@link #of}, for a URL read from a bridge's API file. */
+    static ApiEndpoint found(String url, String token, boolean insecureHttp, java.nio.file.Path file) {
         String u = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-        return new ApiEndpoint(URI.create(u), token, insecureHttp);
+        return new ApiEndpoint(URI.create(u), token, insecureHttp, file);
     }
 
     /** localhost and loopback address literals, judged without a DNS lookup. */

@@ -45,7 +45,8 @@ public final class ApiTargets {
             throw new InputException(stateDir.resolve(ApiDiscovery.FILE) + ": " + problem,
                     "remove the file and restart the bridge with --api-port, or give --api URL");
         }
-        return new Resolved(ApiEndpoint.of(entry.url(), token, insecureHttp), null);
+        return new Resolved(ApiEndpoint.found(entry.url(), token, insecureHttp, stateDir.resolve(ApiDiscovery.FILE)),
+                null);
     }
 
     /** The bearer token: the file's first line, trimmed; never shown in a message. */

@@ -206,7 +206,9 @@ public final class DeviceApiClient {
             }
             if (e instanceof ConnectException) {
                 return ApiResult.failed(0, null, "cannot reach the device manager API at " + where + ": connection"
-                        + " refused", ApiEndpoint.loopback(endpoint.registry().getHost())
+                        + " refused", endpoint.foundIn() != null ? "the bridge that wrote " + endpoint.foundIn()
+                        + " is not answering: it stopped without removing it (killed?); start it again with"
+                        + " --api-port" : ApiEndpoint.loopback(endpoint.registry().getHost())
                         ? "is the bridge running with --api-port, on this port?" : "check the URL and that the"
                         + " server is up");
             }

@@ -305,6 +305,17 @@ class DeviceCommandTest {
         assertThat(stopped.exitCode()).isEqualTo(1);
         assertThat(stopped.err()).startsWith("iotjwt: no device manager API is running on the bridge of " + state)
                 .contains("hint: start the bridge with --api-port");
+        // a bridge killed before it could remove its file: the file is named
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        ApiDiscovery.write(state, new ApiDiscovery.Entry("http://127.0.0.1:" + closed + "/v1/projects/p2/locations"
+                + "/europe-west1/registries/r2", false));
+        CliRun killed = CliRun.run(Map.of(), "device", "list", "--state-dir", state.toString());
+        assertThat(killed.exitCode()).isEqualTo(1);
+        assertThat(killed.err()).contains(": connection refused").contains("hint: the bridge that wrote " + file
+                + " is not answering");
         JsonObject main = JsonParser.parseString(Files.readString(home.resolve("broker").resolve(ApiDiscovery.FILE)))
                 .getAsJsonObject();
         assertThat(main.get("tokenRequired").getAsBoolean()).isTrue();
