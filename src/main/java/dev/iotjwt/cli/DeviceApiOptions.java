@@ -109,8 +109,12 @@ final class DeviceApiOptions {
             return fail(spec, result.failure());
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.print(format == Format.json ? Json.write(result.json()) + System.lineSeparator()
-                : text.apply(result.json()));
+        if (format == Format.json) {
+            out.println(Json.write(result.json()));
+        } else {
+            // what a server sent is shown, never sent to the terminal: control characters escaped in every line
+            text.apply(result.json()).lines().forEach(l -> out.println(dev.iotjwt.Messages.printable(l)));
+        }
         out.flush();
         return ExitCodes.OK;
     }

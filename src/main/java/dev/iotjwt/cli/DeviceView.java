@@ -91,7 +91,8 @@ final class DeviceView {
         StringBuilder sb = new StringBuilder();
         for (JsonObject d : devices) {
             JsonObject gc = obj(d, "gatewayConfig");
-            sb.append(String.format("%-" + width + "s  %s", orElse(str(d, "id"), "?"), orElse(str(d, "numId"), "")));
+            sb.append(dev.iotjwt.Messages.printable(String.format("%-" + width + "s  %s", orElse(str(d, "id"), "?"),
+                    orElse(str(d, "numId"), ""))));
             if ("GATEWAY".equals(str(gc, "gatewayType"))) {
                 sb.append("  gateway (").append(orElse(str(gc, "gatewayAuthMethod"), "?")).append(')');
             }

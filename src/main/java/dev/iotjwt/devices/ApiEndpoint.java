@@ -6,8 +6,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Where the device manager API is: a registry's URL ({@code http(s)://HOST[:PORT]/v1/projects/P/locations/R/registries/G})
- * and the bearer token to send, or null. Plain HTTP goes to this machine only unless {@code insecureHttp}.
+ * Where the device manager API is: a registry's URL
+ * ({@code http(s)://HOST[:PORT]/v1/projects/P/locations/R/registries/G}) and the bearer token to send, or null. Plain HTTP goes to this machine only unless {@code insecureHttp}.
  * {@code foundIn} is the bridge's API file the URL was read from, or null when it was given.
  */
 public record ApiEndpoint(URI registry, String token, boolean insecureHttp, java.nio.file.Path foundIn) {

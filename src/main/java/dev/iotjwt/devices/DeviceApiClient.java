@@ -266,7 +266,8 @@ public final class DeviceApiClient {
 
         private final int limit;
         private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        private final java.util.concurrent.CompletableFuture<byte[]> done = new java.util.concurrent.CompletableFuture<>();
+        private final java.util.concurrent.CompletableFuture<byte[]> done =
+                new java.util.concurrent.CompletableFuture<>();
         private java.util.concurrent.Flow.Subscription subscription;
 
         LimitedBody(int limit) {

@@ -1,6 +1,5 @@
 package dev.iotjwt.cli;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -390,7 +389,8 @@ class DeviceCommandTest {
         TestPki.Issued issued = TestPki.ecRoot("untrusted test root").leaf("localhost");
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
-        ks.setKeyEntry("server", issued.key(), new char[0], issued.chain().toArray(new java.security.cert.Certificate[0]));
+        ks.setKeyEntry("server", issued.key(), new char[0], issued.chain().toArray(
+                new java.security.cert.Certificate[0]));
         javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
         kmf.init(ks, new char[0]);
         SSLContext server = SSLContext.getInstance("TLS");
@@ -409,6 +409,14 @@ class DeviceCommandTest {
                 new java.net.InetSocketAddress("127.0.0.1", 0), 0);
         plain.createContext("/", ex -> {
             seen.add(ex.getRequestURI() + " " + ex.getRequestHeaders().getFirst("Authorization"));
+            if (ex.getRequestURI().getPath().endsWith("/devices/evil-device")) {
+                byte[] evil = "{\"id\": \"ev\\u001b[2Jil\", \"numId\": \"1\"}".getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().add("Content-Type", "application/json");
+                ex.sendResponseHeaders(200, evil.length);
+                ex.getResponseBody().write(evil);
+                ex.close();
+                return;
+            }
             ex.getResponseHeaders().add("Location", "http://127.0.0.1:" + plain.getAddress().getPort() + "/elsewhere");
             ex.getResponseHeaders().add("Content-Type", "text/html");
             byte[] body = "<html>moved</html>".getBytes(StandardCharsets.UTF_8);
@@ -434,6 +442,10 @@ class DeviceCommandTest {
             assertThat(moved.err()).startsWith("iotjwt: HTTP 302: the answer is not the device manager API's JSON"
                     + " (text/html)");
             assertThat(seen).containsExactly(path + "/devices/dev-1 Bearer " + TOKEN);
+            CliRun evil = CliRun.run("device", "get", "evil-device", "--api", "http://127.0.0.1:"
+                    + plain.getAddress().getPort() + path);
+            assertThat(evil.exitCode()).as(evil.err()).isZero();
+            assertThat(evil.out()).startsWith("ev\\x1b[2Jil  numId 1").doesNotContain("\u001b");
         } finally {
             https.stop(0);
             plain.stop(0);
