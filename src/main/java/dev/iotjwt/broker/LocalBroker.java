@@ -68,13 +68,15 @@ public final class LocalBroker implements AutoCloseable {
     private final int port;
     private final DeviceManager devices;
     private final dev.iotjwt.broker.api.DeviceManagerApi api;
+    private final dev.iotjwt.broker.api.ApiDiscovery.Entry apiEntry;
     private volatile boolean closed;
 
     private LocalBroker(BrokerSettings settings, BrokerPki pki, boolean pkiCreated, Bridge bridge,
                         EventLoopGroup group, Channel server, ChannelGroup connections, DeviceManager devices,
-                        dev.iotjwt.broker.api.DeviceManagerApi api) {
+                        dev.iotjwt.broker.api.DeviceManagerApi api, dev.iotjwt.broker.api.ApiDiscovery.Entry apiEntry) {
         this.devices = devices;
         this.api = api;
+        this.apiEntry = apiEntry;
         this.connections = connections;
         this.settings = settings;
         this.pki = pki;
@@ -161,6 +163,7 @@ public final class LocalBroker implements AutoCloseable {
         }
         DeviceManager devices = new DeviceManager(bridge, saved);
         dev.iotjwt.broker.api.DeviceManagerApi api = null;
+        dev.iotjwt.broker.api.ApiDiscovery.Entry apiEntry = null;
         if (settings.api()) {
             try {
                 api = dev.iotjwt.broker.api.DeviceManagerApi.start(devices, bind, settings.apiPort(),
@@ -171,17 +174,30 @@ public final class LocalBroker implements AutoCloseable {
                 bridge.tls().close();
                 throw e;
             }
+            String registryPath = "/v1/" + settings.registry().clientIdOf("").replaceAll("/devices/$", "");
             bridge.event("api", null, null, "device manager API on http://" + (bind.getHostAddress().contains(":")
-                    ? "[" + bind.getHostAddress() + "]" : bind.getHostAddress()) + ":" + api.port() + "/v1/"
-                    + settings.registry().clientIdOf("").replaceAll("/devices/$", "")
+                    ? "[" + bind.getHostAddress() + "]" : bind.getHostAddress()) + ":" + api.port() + registryPath
                     + (settings.apiToken() != null ? " (bearer token required)" : ""));
+            // the command line finds the API here (iotjwt device …): a wildcard bind is reached on loopback
+            String host = !bind.isAnyLocalAddress() ? bind.getHostAddress() : bind instanceof java.net.Inet6Address
+                    ? "::1" : "127.0.0.1";
+            apiEntry = new dev.iotjwt.broker.api.ApiDiscovery.Entry("http://" + (host.contains(":") ? "[" + host
+                    + "]" : host) + ":" + api.port() + registryPath, settings.apiToken() != null);
+            try {
+                dev.iotjwt.broker.api.ApiDiscovery.write(settings.stateDir(), apiEntry);
+            } catch (java.io.IOException e) {
+                bridge.event("api", null, null, "warning: cannot write " + settings.stateDir().resolve(
+                        dev.iotjwt.broker.api.ApiDiscovery.FILE) + " (" + dev.iotjwt.Messages.cause(e) + "): iotjwt"
+                        + " device needs --api URL to find this API");
+            }
             if (settings.apiToken() == null && !bind.isLoopbackAddress()) {
                 bridge.event("api", null, null, "warning: the device manager API listens on "
                         + bind.getHostAddress() + " without a token: anyone who reaches it can create devices and"
                         + " read their states; give --api-token-file");
             }
         }
-        return new LocalBroker(settings, pki, created, bridge, group, bound.channel(), connections, devices, api);
+        return new LocalBroker(settings, pki, created, bridge, group, bound.channel(), connections, devices, api,
+                apiEntry);
     }
 
     /**
@@ -323,6 +339,9 @@ public final class LocalBroker implements AutoCloseable {
         closed = true;
         if (api != null) {
             api.close();
+            if (apiEntry != null) {
+                dev.iotjwt.broker.api.ApiDiscovery.remove(settings.stateDir(), apiEntry);
+            }
         }
         server.close().awaitUninterruptibly();
         // every device sees its connection end now (a FIN), as when a real bridge restarts

@@ -28,6 +28,7 @@ public final class Cli {
         m.put("connect", ConnectCommand.class);
         m.put("key", KeyCommand.class);
         m.put("cert", CertCommand.class);
+        m.put("device", DeviceCommand.class);
         m.put("broker", BrokerCommand.class);
         m.put("demo", DemoCommand.class);
         m.put("bench", BenchCommand.class);

@@ -1,0 +1,48 @@
+package dev.iotjwt.cli;
+
+import dev.iotjwt.InputException;
+import dev.iotjwt.devices.DeviceApiClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+/** {@code iotjwt device bind}: binds a device to a gateway (registries.bindDeviceToGateway). */
+@Command(name = "bind", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Bind a device to a gateway: the gateway may then attach it (/devices/ID/attach) and speak"
+                + " for it."})
+final class DeviceBindCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "ID", description = "The device's id or numeric id.")
+    String id;
+
+    @Option(names = "--gateway", paramLabel = "GW", required = true, description = "The gateway's id or numeric id.")
+    String gateway;
+
+    @Mixin
+    DeviceApiOptions api;
+
+    DeviceBindCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws InputException {
+        DeviceCommand.checkId(spec, id, "device");
+        DeviceCommand.checkId(spec, gateway, "--gateway");
+        DeviceApiClient client = api.client(spec, context);
+        if (client == null) {
+            return ExitCodes.PROBLEM;
+        }
+        return api.print(spec, client.bind(id, gateway), json -> id + " bound to gateway " + gateway
+                + System.lineSeparator());
+    }
+}

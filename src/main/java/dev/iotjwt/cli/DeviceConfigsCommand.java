@@ -1,0 +1,50 @@
+package dev.iotjwt.cli;
+
+import dev.iotjwt.InputException;
+import dev.iotjwt.devices.DeviceApiClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+/** {@code iotjwt device configs}: a device's config versions (devices.configVersions.list). */
+@Command(name = "configs", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"List the device's config versions, newest first (the latest ten are kept): version, when it was"
+                + " set, when the device acknowledged it (its PUBACK), and the payload."})
+final class DeviceConfigsCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "ID", description = "The device's id or numeric id.")
+    String id;
+
+    @Option(names = "--num", paramLabel = "N", description = "At most N versions (default: all that are kept).")
+    Integer num;
+
+    @Mixin
+    DeviceApiOptions api;
+
+    DeviceConfigsCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws InputException {
+        DeviceCommand.checkId(spec, id, "device");
+        if (num != null && num < 1) {
+            throw new ParameterException(spec.commandLine(), "--num must be at least 1");
+        }
+        DeviceApiClient client = api.client(spec, context);
+        if (client == null) {
+            return ExitCodes.PROBLEM;
+        }
+        return api.print(spec, client.configVersions(id, num), DeviceView::configs);
+    }
+}

@@ -1,0 +1,42 @@
+package dev.iotjwt.cli;
+
+import dev.iotjwt.InputException;
+import dev.iotjwt.devices.DeviceApiClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+/** {@code iotjwt device get}: one device as the API has it (devices.get). */
+@Command(name = "get", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Show a device: ids, blocked, gateway, credentials (format, expiry, key fingerprint), config"
+                + " version and its acknowledgement, metadata, and the last heartbeat, event, state and error."})
+final class DeviceGetCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "ID", description = "The device's id or numeric id.")
+    String id;
+
+    @Mixin
+    DeviceApiOptions api;
+
+    DeviceGetCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws InputException {
+        DeviceCommand.checkId(spec, id, "device");
+        DeviceApiClient client = api.client(spec, context);
+        if (client == null) {
+            return ExitCodes.PROBLEM;
+        }
+        return api.print(spec, client.get(id), DeviceView::device);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.iotjwt.cli;
+
+import dev.iotjwt.InputException;
+import dev.iotjwt.devices.DeviceApiClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
+
+/** {@code iotjwt device unbind}: unbinds a device from a gateway (registries.unbindDeviceFromGateway). */
+@Command(name = "unbind", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Unbind a device from a gateway: the gateway can no longer attach it or speak for"
+                + " it."})
+final class DeviceUnbindCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "ID", description = "The device's id or numeric id.")
+    String id;
+
+    @Option(names = "--gateway", paramLabel = "GW", required = true, description = "The gateway's id or numeric id.")
+    String gateway;
+
+    @Mixin
+    DeviceApiOptions api;
+
+    DeviceUnbindCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws InputException {
+        DeviceCommand.checkId(spec, id, "device");
+        DeviceCommand.checkId(spec, gateway, "--gateway");
+        DeviceApiClient client = api.client(spec, context);
+        if (client == null) {
+            return ExitCodes.PROBLEM;
+        }
+        return api.print(spec, client.unbind(id, gateway), json -> id + " unbound from gateway " + gateway
+                + System.lineSeparator());
+    }
+}
