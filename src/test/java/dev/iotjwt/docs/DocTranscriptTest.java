@@ -52,9 +52,13 @@ class DocTranscriptTest {
                 Instant now = Instant.parse(m.group(1));
                 StringBuilder block = new StringBuilder();
                 for (Step step : steps(m.group(2))) {
-                    String actual = run(step.args(), now, examples);
+                    String[] printed = run(step.args(), now, examples);
                     checked++;
-                    boolean same = normalise(actual).strip().equals(normalise(step.expected()).strip());
+                    // a terminal interleaves the two streams; a warning comes first, a closing note after the output
+                    String want = normalise(step.expected()).strip();
+                    boolean errFirst = normalise(printed[1] + printed[0]).strip().equals(want);
+                    boolean same = errFirst || normalise(printed[0] + printed[1]).strip().equals(want);
+                    String actual = printed[1] + printed[0];
                     if (same) {
                         // written back as it was: an ES256 signature is not churned at every write
                         actual = step.expected();
@@ -160,8 +164,11 @@ class DocTranscriptTest {
         return words;
     }
 
-    static String run(List<String> args, Instant now, Path examples) {
-        String[] a = args.stream().map(x -> x.replace("examples/", examples + "/")).toArray(String[]::new);
+    /** What the command printed: standard output, standard error. */
+    static String[] run(List<String> args, Instant now, Path examples) {
+        String[] a = args.stream().map(x -> x.startsWith(FIXTURES) || x.startsWith("@" + FIXTURES)
+                ? x.replace(FIXTURES, examples + "/" + FIXTURES) : x.replace("examples/", examples + "/"))
+                .toArray(String[]::new);
         CommandLine cl = Cli.create(new CliContext(Clock.fixed(now, ZoneOffset.UTC), Map.of(), () -> null,
                 () -> new ByteArrayInputStream(new byte[0])), a);
         StringWriter out = new StringWriter();
@@ -169,8 +176,15 @@ class DocTranscriptTest {
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.execute(a);
-        return (err.toString() + out).replace(examples + "/", "examples/");
+        return new String[] {back(out.toString(), examples), back(err.toString(), examples)};
     }
+
+    private static String back(String printed, Path examples) {
+        return printed.replace(examples + "/" + FIXTURES, FIXTURES).replace(examples + "/", "examples/");
+    }
+
+    /** The test key fixtures a page may name; copied owner-only like examples/. */
+    static final String FIXTURES = "src/test/resources/fixtures/keys/";
 
     /** Trailing spaces aside, and an ES256 signature by its shape (86 base64url characters): it differs each time. */
     static String normalise(String s) {
@@ -186,16 +200,24 @@ class DocTranscriptTest {
         return b.toString();
     }
 
-    /** examples/ copied with its private keys readable by their owner only, as the README tells the reader to do. */
+    /**
+     * examples/ and the key fixtures copied with their private keys readable by their owner only, as the README tells
+     * the reader to do.
+     */
     static Path copyOfExamples() throws IOException {
         Path dir = Files.createTempDirectory("iotjwt-doc-examples-");
-        try (Stream<Path> s = Files.list(Path.of("examples"))) {
-            for (Path p : s.toList()) {
-                Path to = dir.resolve(p.getFileName());
-                Files.copy(p, to);
-                Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rw-------"));
+        copy(Path.of("examples"), dir);
+        copy(Path.of(FIXTURES), Files.createDirectories(dir.resolve(FIXTURES)));
+        return dir;
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.list(from)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                Path t = to.resolve(p.getFileName());
+                Files.copy(p, t);
+                Files.setPosixFilePermissions(t, PosixFilePermissions.fromString("rw-------"));
             }
         }
-        return dir;
     }
 }
