@@ -19,7 +19,8 @@ final class FindingsDoc {
         StringBuilder md = new StringBuilder();
         md.append("# Finding codes\n\n");
         md.append("[README](../README.md) · [mint](mint.md) · [check](check.md) · [connect](connect.md) · [key](key.md)"
-                + " · [cert](cert.md) · [broker](broker.md) · [demo](demo.md) · [bench](bench.md) ·"
+                + " · [cert](cert.md) · [device](device.md) · [broker](broker.md) · [demo](demo.md)"
+                + " · [bench](bench.md) ·"
                 + " [reference](reference.md) · [findings](findings.md)\n\n");
         md.append("<!-- generated from src/main/java/dev/iotjwt/diagnose/FindingCode.java; do not edit by hand."
                 + " Regenerate: ").append(REGENERATE).append(" -->\n\n");
