@@ -8,6 +8,9 @@ import dev.iotjwt.devices.ApiResult;
 import dev.iotjwt.devices.ApiTargets;
 import dev.iotjwt.devices.DeviceApiClient;
 import picocli.CommandLine.Model.CommandSpec;
+import dev.iotjwt.cli.options.Checks;
+import dev.iotjwt.cli.options.Converters;
+import dev.iotjwt.cli.options.ReportFormat;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -39,30 +42,22 @@ final class DeviceApiOptions {
     boolean insecureHttp;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s",
-            converter = DurationConverter.class,
+            converter = Converters.DurationConverter.class,
             description = "Bound of each API call (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
             description = "text, or json: the API's JSON as it came. Default: ${DEFAULT-VALUE}.")
-    Format format;
-
-    /** text for people, json: the API's answer as it came. */
-    enum Format { text, json }
+    ReportFormat format;
 
     /**
-     * Durations as the other commands take them ({@code 30s}, {@code 2m}, {@code PT30S}). Kept here, not taken from
-     * the command line's shared converters, so that this command stays apart from their move to cli.options.
+     * One call of the API these options name, printed: the exit code. {@code text} makes the lines people read from
+     * the answer's JSON.
      */
-    static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            try {
-                return dev.iotjwt.time.Times.parseDuration(value);
-            } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
+    int call(CommandSpec spec, CliContext context, Function<DeviceApiClient, ApiResult> call,
+             Function<JsonObject, String> text) throws InputException {
+        DeviceApiClient client = client(spec, context);
+        return client == null ? ExitCodes.PROBLEM : print(spec, call.apply(client), text);
     }
 
     /**
@@ -70,9 +65,7 @@ final class DeviceApiOptions {
      * errors (a URL that is no registry's, plain HTTP off this machine) are exit 2.
      */
     DeviceApiClient client(CommandSpec spec, CliContext context) throws InputException {
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new ParameterException(spec.commandLine(), "--timeout must be positive");
-        }
+        Checks.positive(spec.commandLine(), "--timeout", timeout);
         if (api != null) {
             if (stateDir != null) {
                 throw new ParameterException(spec.commandLine(), "--state-dir finds the local bridge's API; --api"
@@ -109,7 +102,7 @@ final class DeviceApiOptions {
             return fail(spec, result.failure());
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (format == Format.json) {
+        if (format == ReportFormat.json) {
             out.println(Json.write(result.json()));
         } else {
             // what a server sent is shown, never sent to the terminal: control characters escaped in every line

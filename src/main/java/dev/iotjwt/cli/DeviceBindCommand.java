@@ -1,7 +1,6 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
-import dev.iotjwt.devices.DeviceApiClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,11 +37,7 @@ final class DeviceBindCommand implements Callable<Integer> {
     public Integer call() throws InputException {
         DeviceCommand.checkId(spec, id, "device");
         DeviceCommand.checkId(spec, gateway, "--gateway");
-        DeviceApiClient client = api.client(spec, context);
-        if (client == null) {
-            return ExitCodes.PROBLEM;
-        }
-        return api.print(spec, client.bind(id, gateway), json -> id + " bound to gateway " + gateway
+        return api.call(spec, context, client -> client.bind(id, gateway), json -> id + " bound to gateway " + gateway
                 + System.lineSeparator());
     }
 }

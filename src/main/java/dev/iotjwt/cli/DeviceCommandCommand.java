@@ -1,7 +1,6 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
-import dev.iotjwt.devices.DeviceApiClient;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,13 +54,10 @@ final class DeviceCommandCommand implements Callable<Integer> {
     public Integer call() throws InputException {
         DeviceCommand.checkId(spec, id, "device");
         byte[] bytes = DeviceCommand.payload(data.text, data.file);
-        DeviceApiClient client = api.client(spec, context);
-        if (client == null) {
-            return ExitCodes.PROBLEM;
-        }
         String topic = "/devices/" + id + "/commands" + (subfolder == null || subfolder.isEmpty() ? ""
                 : "/" + subfolder);
-        return api.print(spec, client.sendCommand(id, bytes, subfolder), json -> id + ": command sent on " + topic
+        return api.call(spec, context,
+                client -> client.sendCommand(id, bytes, subfolder), json -> id + ": command sent on " + topic
                 + " (" + bytes.length + " bytes)" + System.lineSeparator());
     }
 }

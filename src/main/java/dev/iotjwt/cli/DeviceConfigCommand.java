@@ -1,7 +1,6 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
-import dev.iotjwt.devices.DeviceApiClient;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,10 +58,7 @@ final class DeviceConfigCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--version-to-update must not be negative");
         }
         byte[] bytes = DeviceCommand.payload(data.text, data.file);
-        DeviceApiClient client = api.client(spec, context);
-        if (client == null) {
-            return ExitCodes.PROBLEM;
-        }
-        return api.print(spec, client.modifyConfig(id, bytes, versionToUpdate), c -> DeviceView.configSet(id, c));
+        return api.call(spec, context,
+                client -> client.modifyConfig(id, bytes, versionToUpdate), c -> DeviceView.configSet(id, c));
     }
 }

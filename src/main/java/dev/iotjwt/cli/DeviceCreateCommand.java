@@ -2,7 +2,6 @@ package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
 import dev.iotjwt.InputFiles;
-import dev.iotjwt.devices.DeviceApiClient;
 import dev.iotjwt.devices.DeviceKeys;
 import dev.iotjwt.devices.NewDevice;
 import picocli.CommandLine.ArgGroup;
@@ -99,12 +98,8 @@ final class DeviceCreateCommand implements Callable<Integer> {
             SecretWarnings.privateKeyFile(spec.commandLine(), key);
         }
         byte[] first = config == null ? null : config.bytes();
-        DeviceApiClient client = api.client(spec, context);
-        if (client == null) {
-            return ExitCodes.PROBLEM;
-        }
         NewDevice d = new NewDevice(id, credential.format(), credential.pem(), first, blocked, metadata,
                 gateway ? (gatewayAuth == null ? GatewayAuth.ASSOCIATION_ONLY : gatewayAuth).name() : null);
-        return api.print(spec, client.create(d), DeviceView::device);
+        return api.call(spec, context, client -> client.create(d), DeviceView::device);
     }
 }

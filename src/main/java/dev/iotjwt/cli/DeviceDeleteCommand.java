@@ -1,7 +1,6 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
-import dev.iotjwt.devices.DeviceApiClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,10 +32,6 @@ final class DeviceDeleteCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InputException {
         DeviceCommand.checkId(spec, id, "device");
-        DeviceApiClient client = api.client(spec, context);
-        if (client == null) {
-            return ExitCodes.PROBLEM;
-        }
-        return api.print(spec, client.delete(id), json -> id + " deleted" + System.lineSeparator());
+        return api.call(spec, context, client -> client.delete(id), json -> id + " deleted" + System.lineSeparator());
     }
 }

@@ -1,7 +1,6 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
-import dev.iotjwt.devices.DeviceApiClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,10 +34,6 @@ final class DeviceListCommand implements Callable<Integer> {
         if (gateway != null) {
             DeviceCommand.checkId(spec, gateway, "--gateway");
         }
-        DeviceApiClient client = api.client(spec, context);
-        if (client == null) {
-            return ExitCodes.PROBLEM;
-        }
-        return api.print(spec, client.list(gateway), DeviceView::list);
+        return api.call(spec, context, client -> client.list(gateway), DeviceView::list);
     }
 }

@@ -1,7 +1,6 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
-import dev.iotjwt.devices.DeviceApiClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,10 +40,6 @@ final class DeviceStatesCommand implements Callable<Integer> {
         if (num != null && num < 1) {
             throw new ParameterException(spec.commandLine(), "--num must be at least 1");
         }
-        DeviceApiClient client = api.client(spec, context);
-        if (client == null) {
-            return ExitCodes.PROBLEM;
-        }
-        return api.print(spec, client.states(id, num), DeviceView::states);
+        return api.call(spec, context, client -> client.states(id, num), DeviceView::states);
     }
 }

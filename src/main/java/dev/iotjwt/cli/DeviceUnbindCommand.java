@@ -1,7 +1,6 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
-import dev.iotjwt.devices.DeviceApiClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,11 +37,8 @@ final class DeviceUnbindCommand implements Callable<Integer> {
     public Integer call() throws InputException {
         DeviceCommand.checkId(spec, id, "device");
         DeviceCommand.checkId(spec, gateway, "--gateway");
-        DeviceApiClient client = api.client(spec, context);
-        if (client == null) {
-            return ExitCodes.PROBLEM;
-        }
-        return api.print(spec, client.unbind(id, gateway), json -> id + " unbound from gateway " + gateway
+        return api.call(spec, context,
+                client -> client.unbind(id, gateway), json -> id + " unbound from gateway " + gateway
                 + System.lineSeparator());
     }
 }

@@ -198,7 +198,8 @@ public final class Demo {
                     clientId, "unused", token.token(), "minted from the demo device's key (ES256, 20 m)", keys, tls,
                     timeout, now, ClientIds.eventsTopic(DEVICE), TELEMETRY, ClientIds.configTopic(DEVICE),
                     Duration.ofSeconds(1), Duration.ZERO, null, TTL, null));
-            awaitMessage(received, timeout);
+            // the broker tells its listener after it acknowledged the PUBLISH, on another thread
+            await(() -> !received.isEmpty(), timeout);
             String padded;
             try {
                 padded = new JwtMinter().mintPadded(mint);
@@ -276,19 +277,6 @@ public final class Demo {
     private static void await(java.util.function.BooleanSupplier done, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!done.getAsBoolean() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    /** The broker tells its listener after it acknowledged the PUBLISH, on another thread. */
-    private static void awaitMessage(List<BrokerListener.Message> received, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (received.isEmpty() && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {

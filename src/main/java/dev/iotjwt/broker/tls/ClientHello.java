@@ -77,7 +77,7 @@ public record ClientHello(int legacyVersion, String sni, List<Integer> supported
 
         @Override
         public boolean contains(Object o) {
-            return o instanceof Integer v && indexOf(v) >= 0;
+            return o instanceof Integer v && has(v);
         }
 
         @Override
