@@ -1,59 +1,100 @@
 package dev.iotjwt.bench;
 
-import java.io.DataInputStream;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.handler.ssl.SslHandler;
+
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * One simulated device for the load bench: a blocking TLS socket speaking just enough MQTT 3.1.1 (CONNECT, PUBLISH
- * QoS 1, DISCONNECT). Unlike Paho (three threads a client) it holds a connection without a thread, so ten thousand
- * devices fit in one process. Verification is on: host name and chain are checked by the context's trust manager.
+ * One simulated device for the load bench: a connection on the bench's shared event loops speaking just enough MQTT
+ * 3.1.1 (CONNECT, PUBLISH QoS 1, PINGREQ, DISCONNECT). It holds a connection without a thread of its own, so ten
+ * thousand devices fit in one process; the callers wait for its answers ({@link #connect}, {@link #publish},
+ * {@link #alive}) from their own threads.
  */
-final class BenchClient implements AutoCloseable {
-    private final SSLSocket socket;
-    private final DataInputStream in;
-    private final OutputStream out;
+final class BenchClient extends SimpleChannelInboundHandler<MqttMessage> {
+    private final CompletableFuture<Integer> connack = new CompletableFuture<>();
+    private final Duration timeout;
+    private volatile Channel channel;
+    private volatile boolean tcpUp;
+    private volatile boolean tlsUp;
+    private volatile CompletableFuture<Void> puback;
+    private volatile int awaitedPacketId;
+    private volatile CompletableFuture<Void> pingresp;
     private int packetId;
 
-    private BenchClient(SSLSocket socket) throws IOException {
-        this.socket = socket;
-        this.in = new DataInputStream(socket.getInputStream());
-        this.out = socket.getOutputStream();
+    private BenchClient(Duration timeout) {
+        this.timeout = timeout;
     }
 
     /**
-     * TCP, TLS (SNI, HTTPS host name check, an overall handshake deadline: the tool's own TlsSockets) and CONNECT with
-     * keep-alive 0 (a held connection sends nothing); returns the CONNACK code (0 accepted).
+     * TCP, TLS (SNI, chain and host name verified) and CONNECT with keep-alive 0 (a held connection sends nothing),
+     * all within {@code timeout}; returns the CONNACK code (0 accepted). Blocks the calling thread only.
      */
-    static Connected connect(SSLContext ctx, InetSocketAddress address, String host, String clientId, String username,
-                             String password, Duration timeout, java.time.Instant now) throws IOException {
-        dev.iotjwt.tls.TlsSettings tls = new dev.iotjwt.tls.TlsSettings(
-                dev.iotjwt.tls.TlsSockets.sniAllowed(host) ? host : null, java.util.List.of(), java.util.List.of(),
-                java.util.List.of(), java.util.List.of(), now);
-        SSLSocket s;
+    static Connected connect(BenchNetwork network, String clientId, String username, String password,
+                             Duration timeout) throws IOException, InterruptedException {
+        BenchClient c = new BenchClient(timeout);
+        io.netty.channel.ChannelFuture opened = network.connect(c);
+        c.channel = opened.channel();
+        opened.addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                c.fail(f.cause() instanceof io.netty.channel.ConnectTimeoutException ? "tcp.timeout"
+                        : f.cause() instanceof java.net.ConnectException ? "tcp.refused"
+                        : BenchFailures.networkCode(f.cause(), timeout), f.cause());
+                return;
+            }
+            c.tcpUp = true;
+            SslHandler ssl = f.channel().pipeline().get(SslHandler.class);
+            ssl.handshakeFuture().addListener(h -> {
+                if (!h.isSuccess()) {
+                    c.fail(BenchFailures.networkCode(h.cause(), timeout), h.cause());
+                    f.channel().close();
+                    return;
+                }
+                c.tlsUp = true;
+                f.channel().writeAndFlush(MqttMessageBuilders.connect()
+                        .protocolVersion(MqttVersion.MQTT_3_1_1)
+                        .clientId(clientId)
+                        .username(username)
+                        .password(password.getBytes(StandardCharsets.UTF_8))
+                        .cleanSession(true)
+                        .keepAlive(0)
+                        .build());
+            });
+        });
         try {
-            s = dev.iotjwt.tls.TlsSockets.open(ctx, address, host, tls, timeout);
-        } catch (IOException e) {
-            throw new Failure(networkCode(e, timeout), e);
+            int code = c.connack.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return new Connected(c, code);
+        } catch (TimeoutException e) {
+            c.channel.close();
+            String code = !c.tcpUp ? "tcp.timeout" : !c.tlsUp ? "tls.timeout" : "mqtt.timeout";
+            throw new Failure(code, new SocketTimeoutException(code + " after " + timeout.toMillis() + " ms"));
+        } catch (ExecutionException e) {
+            c.channel.close();
+            throw e.getCause() instanceof Failure f ? f : new Failure("mqtt.closed", new IOException(e.getCause()));
         }
-        try {
-            BenchClient c = new BenchClient(s);
-            int connack = c.sendConnect(clientId, username, password);
-            s.getSession().invalidate(); // every device makes a full handshake, as devices in the field do
-            return new Connected(c, connack);
-        } catch (IOException e) {
-            s.close();
-            throw new Failure(e instanceof java.net.SocketTimeoutException ? "mqtt.timeout"
-                    : e instanceof Malformed ? "mqtt.malformed-connack" : "mqtt.closed", e);
-        } catch (RuntimeException e) {
-            s.close();
-            throw e;
-        }
+    }
+
+    private void fail(String code, Throwable cause) {
+        connack.completeExceptionally(new Failure(code, cause instanceof IOException io ? io : new IOException(cause)));
     }
 
     /** A connection that failed, with the finding code (DESIGN.md's contract, as {@code connect} names it). */
@@ -70,146 +111,103 @@ final class BenchClient implements AutoCloseable {
         }
     }
 
-    /** The first packet after CONNECT was no CONNACK. */
-    private static final class Malformed extends IOException {
-        Malformed(String message) {
-            super(message);
-        }
-    }
-
-    /** The finding code of a failure before MQTT: TCP, the TLS handshake, or the chain and host name checks. */
-    static String networkCode(IOException e, Duration timeout) {
-        if (e instanceof java.net.ConnectException) {
-            return "tcp.refused";
-        }
-        if (e instanceof java.net.SocketTimeoutException && !(e.getMessage() != null
-                && e.getMessage().startsWith("TLS handshake"))) {
-            return e.getMessage() != null && e.getMessage().contains("onnect timed out") ? "tcp.timeout"
-                    : "tls.timeout";
-        }
-        StringBuilder all = new StringBuilder();
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            all.append(c.getClass().getSimpleName()).append(": ").append(c.getMessage()).append(" | ");
-        }
-        String m = all.toString();
-        if (m.contains("CertificateExpiredException")) {
-            return "trust.expired";
-        }
-        if (m.contains("CertificateNotYetValidException")) {
-            return "trust.not-yet-valid";
-        }
-        if (m.contains("No subject alternative") || m.contains("No name matching")) {
-            return "trust.hostname-mismatch";
-        }
-        if (m.contains("PKIX path") || m.contains("CertPathValidatorException")) {
-            return "trust.unknown-ca";
-        }
-        return dev.iotjwt.tls.TlsFailures.classify(e, timeout.toMillis()).code();
-    }
-
-    /** PINGREQ → PINGRESP within the socket's timeout: whether the broker still holds this connection. */
-    boolean alive() {
-        try {
-            packet(0xC0, new byte[0]);
-            while (true) {
-                int type = in.readUnsignedByte();
-                byte[] body = new byte[remainingLength()];
-                in.readFully(body);
-                if (type == 0xD0) {
-                    return true;
-                }
-            }
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     /** A connection and the broker's answer to its CONNECT. */
     record Connected(BenchClient client, int connack) {
     }
 
-    private int sendConnect(String clientId, String username, String password) throws IOException {
-        byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
-        byte[] user = username.getBytes(StandardCharsets.UTF_8);
-        byte[] pass = password.getBytes(StandardCharsets.UTF_8);
-        java.io.ByteArrayOutputStream v = new java.io.ByteArrayOutputStream();
-        v.write(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, (byte) 0xC2, 0, 0});
-        string(v, id);
-        string(v, user);
-        string(v, pass);
-        packet(0x10, v.toByteArray());
-        int type = in.readUnsignedByte();
-        int length = remainingLength();
-        byte[] body = new byte[length];
-        in.readFully(body);
-        if (type != 0x20 || length != 2) {
-            throw new Malformed("not a CONNACK: packet type " + (type >> 4));
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, MqttMessage m) {
+        if (m.decoderResult().isFailure()) {
+            fail("mqtt.malformed-connack", m.decoderResult().cause());
+            ctx.close();
+            return;
         }
-        return body[1] & 0xff;
-    }
-
-    /** PUBLISH with QoS 1 and waits for its PUBACK. */
-    void publish(String topic, byte[] payload) throws IOException {
-        packetId = packetId % 65535 + 1;
-        java.io.ByteArrayOutputStream v = new java.io.ByteArrayOutputStream();
-        string(v, topic.getBytes(StandardCharsets.UTF_8));
-        v.write(packetId >> 8);
-        v.write(packetId & 0xff);
-        v.write(payload);
-        packet(0x32, v.toByteArray());
-        while (true) {
-            int type = in.readUnsignedByte();
-            byte[] body = new byte[remainingLength()];
-            in.readFully(body);
-            if (type == 0x40 && body.length == 2 && ((body[0] & 0xff) << 8 | body[1] & 0xff) == packetId) {
-                return;
+        MqttMessageType type = m.fixedHeader().messageType();
+        if (!connack.isDone()) {
+            if (m instanceof MqttConnAckMessage a) {
+                connack.complete(a.variableHeader().connectReturnCode().byteValue() & 0xff);
+            } else {
+                fail("mqtt.malformed-connack", new IOException("not a CONNACK: packet type " + type.value()));
+                ctx.close();
+            }
+            return;
+        }
+        if (type == MqttMessageType.PUBACK && m.variableHeader() instanceof MqttMessageIdVariableHeader id) {
+            CompletableFuture<Void> p = puback;
+            if (p != null && id.messageId() == awaitedPacketId) {
+                p.complete(null);
+            }
+        } else if (type == MqttMessageType.PINGRESP) {
+            CompletableFuture<Void> p = pingresp;
+            if (p != null) {
+                p.complete(null);
             }
         }
-    }
-
-    private void packet(int type, byte[] body) throws IOException {
-        java.io.ByteArrayOutputStream p = new java.io.ByteArrayOutputStream(body.length + 5);
-        p.write(type);
-        int n = body.length;
-        do {
-            int b = n % 128;
-            n /= 128;
-            p.write(n > 0 ? b | 0x80 : b);
-        } while (n > 0);
-        p.write(body);
-        out.write(p.toByteArray());
-        out.flush();
-    }
-
-    private int remainingLength() throws IOException {
-        int value = 0;
-        for (int shift = 0; shift < 28; shift += 7) {
-            int b = in.readUnsignedByte();
-            value |= (b & 0x7f) << shift;
-            if ((b & 0x80) == 0) {
-                return value;
-            }
-        }
-        throw new IOException("malformed remaining length");
-    }
-
-    private static void string(java.io.ByteArrayOutputStream v, byte[] s) {
-        v.write(s.length >> 8);
-        v.write(s.length & 0xff);
-        v.writeBytes(s);
     }
 
     @Override
-    public void close() {
-        try {
-            packet(0xE0, new byte[0]);
-        } catch (IOException e) {
-            // closing anyway
+    public void channelInactive(ChannelHandlerContext ctx) {
+        // a handshake that failed was named by its listener first (the TLS stage runs before this one)
+        fail(tlsUp ? "mqtt.closed" : "tls.closed", new IOException("the connection was closed"));
+        IOException closed = new IOException("the connection was closed");
+        CompletableFuture<Void> p = puback;
+        if (p != null) {
+            p.completeExceptionally(closed);
         }
+        CompletableFuture<Void> q = pingresp;
+        if (q != null) {
+            q.completeExceptionally(closed);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!tlsUp) {
+            fail(BenchFailures.networkCode(cause, timeout), cause);
+        }
+        ctx.close();
+    }
+
+    /** PINGREQ → PINGRESP within the timeout: whether the broker still holds this connection. */
+    boolean alive() throws InterruptedException {
+        CompletableFuture<Void> p = new CompletableFuture<>();
+        pingresp = p;
+        channel.writeAndFlush(new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGREQ, false,
+                MqttQoS.AT_MOST_ONCE, false, 0)));
         try {
-            socket.close();
-        } catch (IOException e) {
-            // closed
+            p.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
+    }
+
+    /** PUBLISH with QoS 1 and waits for its PUBACK; one message in flight at a time. */
+    void publish(String topic, byte[] payload) throws IOException, InterruptedException {
+        packetId = packetId % 65535 + 1;
+        CompletableFuture<Void> p = new CompletableFuture<>();
+        awaitedPacketId = packetId;
+        puback = p;
+        channel.writeAndFlush(MqttMessageBuilders.publish().topicName(topic).qos(MqttQoS.AT_LEAST_ONCE)
+                .messageId(packetId).payload(Unpooled.wrappedBuffer(payload)).build());
+        try {
+            p.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new SocketTimeoutException("no PUBACK within " + timeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause());
+        }
+    }
+
+    /** DISCONNECT, then close. */
+    void close() {
+        Channel ch = channel;
+        if (ch != null && ch.isActive()) {
+            ch.writeAndFlush(new MqttMessage(new MqttFixedHeader(MqttMessageType.DISCONNECT, false,
+                    MqttQoS.AT_MOST_ONCE, false, 0))).addListener(ChannelFutureListener.CLOSE);
+        } else if (ch != null) {
+            ch.close();
         }
     }
 }

@@ -11,7 +11,6 @@ import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.Pem;
 import dev.iotjwt.keys.SecretFiles;
 import dev.iotjwt.mqtt.ClientIds;
-import dev.iotjwt.tls.TlsContexts;
 
 import java.io.BufferedReader;
 import java.io.EOFException;
@@ -44,7 +43,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import javax.net.ssl.SSLContext;
 
 /**
  * Load on a bridge from a fleet of simulated devices, each with its own P-256 key and token: connects at a chosen
@@ -64,10 +62,11 @@ public final class LoadBench {
      * @param roots          the roots to verify it with (null: the JDK's)
      * @param publishRate    messages a second per device (0: connect and hold only)
      * @param staticPassword a password to send instead of each device's token (brokers that take no JWT), or null
+     * @param nativeTls      the devices' TLS in BoringSSL where its native library loads (false: the JDK's engine)
      */
     public record Settings(InetSocketAddress address, String host, List<X509Certificate> roots, int devices,
                            int concurrency, double publishRate, Duration duration, Duration timeout, String username,
-                           String staticPassword, Clock clock) {
+                           String staticPassword, Clock clock, boolean nativeTls) {
     }
 
     /** Latency percentiles in milliseconds. */
@@ -94,10 +93,11 @@ public final class LoadBench {
      * @param connect           TCP + TLS + CONNACK latency of the connected devices
      * @param publish           PUBLISH → PUBACK latency
      * @param failures          devices that did not connect (and publishes that failed), by code
+     * @param tls               the devices' TLS engine: BoringSSL or JDK
      */
     public record Report(int devices, int connected, int heldAtEnd, long connectMillis, double connectsPerSecond,
                          Percentiles connect, long published, Percentiles publish, Map<String, Integer> failures,
-                         long heldMillis) {
+                         long heldMillis, String tls) {
     }
 
     /** Told once a second while the bench runs. */
@@ -171,10 +171,11 @@ public final class LoadBench {
 
     public Report run(Fleet fleet, Settings s, Progress progress) throws InputException, InterruptedException {
         int n = Math.min(s.devices(), fleet.ids().size());
-        SSLContext ctx;
+        BenchNetwork network;
         try {
-            ctx = TlsContexts.create(s.roots(), s.clock().instant()).context();
-        } catch (GeneralSecurityException e) {
+            network = BenchNetwork.open(s.address(), s.host(), s.roots(), s.clock().instant(), s.timeout(),
+                    s.nativeTls());
+        } catch (GeneralSecurityException | IOException e) {
             throw new InputException(null, "cannot set up TLS: " + e.getMessage(), null, e);
         }
         String[] passwords = new String[n];
@@ -199,9 +200,9 @@ public final class LoadBench {
                 pool.execute(() -> {
                     long t0 = System.nanoTime();
                     try {
-                        BenchClient.Connected c = BenchClient.connect(ctx, s.address(), s.host(),
+                        BenchClient.Connected c = BenchClient.connect(network,
                                 ClientIds.of(fleet.project(), fleet.region(), fleet.registry(), fleet.ids().get(d)),
-                                s.username(), passwords[d], s.timeout(), s.clock().instant());
+                                s.username(), passwords[d], s.timeout());
                         if (c.connack() == 0) {
                             connectNanos[d] = System.nanoTime() - t0;
                             clients[d] = c.client();
@@ -212,6 +213,8 @@ public final class LoadBench {
                         }
                     } catch (IOException | RuntimeException e) {
                         failures.merge(code(e), 1, Integer::sum);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                     } finally {
                         attempted.incrementAndGet();
                     }
@@ -260,7 +263,7 @@ public final class LoadBench {
             }
             return new Report(n, connected.get(), alive, connectMillis, connected.get() / Math.max(0.001,
                     connectMillis / 1000.0), Percentiles.of(ok, ok.length), published.sum(),
-                    Percentiles.of(done, done.length), new TreeMap<>(failures), heldMillis);
+                    Percentiles.of(done, done.length), new TreeMap<>(failures), heldMillis, network.provider());
         } finally {
             ticker.shutdownNow();
             pool.shutdownNow();
@@ -269,6 +272,7 @@ public final class LoadBench {
                     c.close();
                 }
             }
+            network.close();
         }
     }
 
@@ -303,6 +307,8 @@ public final class LoadBench {
                                     Integer::sum);
                             c.close();
                             clients[d] = null;
+                        } catch (InterruptedException e) {
+                            return;
                         }
                     }
                     long sleep = next + period - System.nanoTime();

@@ -8,6 +8,7 @@ import dev.iotjwt.cli.options.FormatOptions;
 import dev.iotjwt.cli.options.KeyPasswordOptions;
 import dev.iotjwt.cli.options.TargetOptions;
 import dev.iotjwt.cli.options.TimeoutOptions;
+import dev.iotjwt.cli.options.TlsProviderOptions;
 import dev.iotjwt.cli.options.UsernameOptions;
 import dev.iotjwt.connect.Profile;
 import dev.iotjwt.tls.CaBundle;
@@ -85,6 +86,9 @@ final class BenchCommand implements Callable<Integer> {
     TimeoutOptions timeout;
 
     @Mixin
+    TlsProviderOptions tlsProvider;
+
+    @Mixin
     UsernameOptions username;
 
     @Option(names = "--password-env", paramLabel = "VAR", description = "Send the password in VAR instead of each"
@@ -122,8 +126,10 @@ final class BenchCommand implements Callable<Integer> {
         String host = broker.host("localhost");
         int port = broker.port(8883);
         List<Path> ca = broker.ca();
-        // the simulated devices must not be the bottleneck: native crypto where it loads, and P-256 key exchange first
-        // (as embedded TLS stacks offer it; the JDK's default x25519 has no native implementation here)
+        boolean nativeTls = tlsProvider.preferNative();
+        // the simulated devices must not be the bottleneck: BoringSSL for their TLS where it loads; else the JDK's
+        // engine on native crypto, with P-256 key exchange first (as embedded TLS stacks offer it; the JDK's default
+        // x25519 has no native implementation here)
         String crypto = dev.iotjwt.jwt.SigningProviders.installForProcess();
         if (System.getProperty("jdk.tls.namedGroups") == null) {
             System.setProperty("jdk.tls.namedGroups", "secp256r1,x25519,secp384r1");
@@ -150,7 +156,7 @@ final class BenchCommand implements Callable<Integer> {
         boolean tty = "1".equals(context.env().get("IOTJWT_STDERR_TTY"));
         LoadBench.Report r = new LoadBench().run(fleet, new LoadBench.Settings(address, host, bundle.certificates(),
                 devices != null ? devices : fleet.ids().size(), c, publishRate, duration, bound, username.username(),
-                password, context.clock()), line -> {
+                password, context.clock(), nativeTls), line -> {
                     if (tty) {
                         err.print("\r" + line + "    ");
                         err.flush();
@@ -175,7 +181,7 @@ final class BenchCommand implements Callable<Integer> {
                     r.publish().p50(), r.publish().p95(), r.publish().p99(), r.publish().max(), r.published());
         }
         out.println("held " + r.connected() + " connections for " + r.heldMillis() / 1000 + " s; " + r.heldAtEnd()
-                + " still answered at the end; devices' crypto: " + crypto);
+                + " still answered at the end; devices' TLS: " + r.tls() + ", crypto: " + crypto);
         for (Map.Entry<String, Integer> f : r.failures().entrySet()) {
             out.println("failed: " + f.getValue() + " × " + f.getKey());
         }

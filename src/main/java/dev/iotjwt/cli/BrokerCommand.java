@@ -6,6 +6,7 @@ import dev.iotjwt.broker.BrokerSettings;
 import dev.iotjwt.broker.LocalBroker;
 import dev.iotjwt.broker.Registry;
 import dev.iotjwt.cli.options.Checks;
+import dev.iotjwt.cli.options.TlsProviderOptions;
 import dev.iotjwt.cli.options.Converters;
 import dev.iotjwt.cli.options.SkewOptions;
 import dev.iotjwt.connect.Profile;
@@ -114,10 +115,8 @@ final class BrokerCommand implements Callable<Integer> {
                     + " clearblade; a device that fails there fails here, with the reason (default: ${DEFAULT-VALUE}).")
     String tlsProfile;
 
-    @Option(names = "--tls-provider", paramLabel = "NAME", defaultValue = "auto",
-            description = "TLS implementation: auto (BoringSSL where its native library loads, else the JDK's),"
-                    + " boringssl, jdk (default: ${DEFAULT-VALUE}).")
-    String tlsProvider;
+    @Mixin
+    TlsProviderOptions tlsProvider;
 
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
             description = "text: a line per event for people; json: one JSON object a line on stderr, each event"
@@ -169,16 +168,7 @@ final class BrokerCommand implements Callable<Integer> {
                     40) + "' is not a profile: use one of " + String.join(", ",
                     dev.iotjwt.broker.tls.TlsProfile.cliNames()));
         }
-        String provider = tlsProvider.toLowerCase(java.util.Locale.ROOT);
-        if (!List.of("auto", "boringssl", "jdk").contains(provider)) {
-            throw new ParameterException(spec.commandLine(), "--tls-provider '" + dev.iotjwt.Messages.quote(
-                    tlsProvider, 40) + "' is not a provider: use auto, boringssl or jdk");
-        }
-        if (provider.equals("boringssl") && !io.netty.handler.ssl.OpenSsl.isAvailable()) {
-            throw new InputException(null, "--tls-provider boringssl: BoringSSL's native library does not load on"
-                    + " this machine: " + dev.iotjwt.Messages.cause(io.netty.handler.ssl.OpenSsl.unavailabilityCause()),
-                    "use --tls-provider auto or jdk", null);
-        }
+        boolean nativeTls = tlsProvider.preferNative();
         boolean json = switch (logFormat.toLowerCase(java.util.Locale.ROOT)) {
             case "text" -> false;
             case "json" -> true;
@@ -207,7 +197,7 @@ final class BrokerCommand implements Callable<Integer> {
         BrokerLog log = new BrokerLog(err, spec.commandLine().getOut(), openEvents(), json);
         LocalBroker broker = LocalBroker.start(new BrokerSettings(registry, bind, port, state, names, requireSni,
                 strict, allowedSkew, context.clock(), connectTimeout, maxConnecting, profile,
-                !provider.equals("jdk")).withApi(apiPort == null ? BrokerSettings.NO_API : apiPort, apiToken), log);
+                nativeTls).withApi(apiPort == null ? BrokerSettings.NO_API : apiPort, apiToken), log);
         // a reused state folder whose key files were loosened since the broker made them owner-only
         log.warning(SecretWarnings.privateKeyWarning(state.resolve(BrokerPki.CA_KEY),
                 "issue server certificates that every device trusting this CA accepts"));

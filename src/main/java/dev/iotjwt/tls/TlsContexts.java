@@ -33,6 +33,21 @@ public final class TlsContexts {
      * @param verifyAt the time to judge certificates at
      */
     public static Recorded create(List<X509Certificate> roots, Instant verifyAt) throws GeneralSecurityException {
+        ChainRecorder recorder = new ChainRecorder(pkix(roots, verifyAt));
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, new TrustManager[] {recorder}, null);
+        return new Recorded(ctx, recorder);
+    }
+
+    /**
+     * The verifying PKIX trust manager alone (chain and validity; no host name check): for engines that check the
+     * name themselves.
+     *
+     * @param roots    the anchors; null means the JDK's default trust store
+     * @param verifyAt the time to judge certificates at
+     */
+    public static X509ExtendedTrustManager pkix(List<X509Certificate> roots, Instant verifyAt)
+            throws GeneralSecurityException {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
         PKIXBuilderParameters params;
         if (roots == null) {
@@ -62,9 +77,6 @@ public final class TlsContexts {
         if (pkix == null) {
             throw new GeneralSecurityException("no PKIX trust manager in this JVM");
         }
-        ChainRecorder recorder = new ChainRecorder(pkix);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {recorder}, null);
-        return new Recorded(ctx, recorder);
+        return pkix;
     }
 }

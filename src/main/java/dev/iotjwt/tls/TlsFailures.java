@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 
 /** Turns a failed handshake's exception chain into a finding. Walks causes; keys on alerts, not exception classes. */
 public final class TlsFailures {
-    private static final Pattern ALERT = Pattern.compile("Received fatal alert: (\\w+)");
+    /** JSSE's words for an alert received, and BoringSSL's (SSLV3_ALERT_HANDSHAKE_FAILURE, TLSV1_ALERT_UNKNOWN_CA). */
+    private static final Pattern ALERT = Pattern.compile("(?:Received fatal alert: |:SSLV3_ALERT_|:TLSV1_ALERT_)(\\w+)");
     /** JSSE's words when a handshake message is larger than jdk.tls.maxHandshakeMessageSize. */
     private static final Pattern MESSAGE_SIZE = Pattern.compile("size of the handshake message \\((\\d+)\\) exceeds"
             + " the maximum allowed size \\((\\d+)\\)");
@@ -25,7 +26,7 @@ public final class TlsFailures {
         String all = messages(error);
         Matcher m = ALERT.matcher(all);
         if (m.find()) {
-            String alert = m.group(1);
+            String alert = m.group(1).toLowerCase(java.util.Locale.ROOT);
             return switch (alert) {
                 case "protocol_version" -> Finding.error("tls.protocol-version", "the server refused the TLS version"
                         + " offered (alert protocol_version)", "offer TLS 1.2 or 1.3; IoT Core needs at least 1.2");
@@ -63,7 +64,8 @@ public final class TlsFailures {
                     + timeoutMillis + " ms", "the port may not terminate TLS, or a middlebox swallows the traffic;"
                     + " check the port (8883 or 443)");
         }
-        if (all.contains("Unsupported or unrecognized SSL message") || all.contains("plaintext connection")) {
+        if (all.contains("Unsupported or unrecognized SSL message") || all.contains("plaintext connection")
+                || all.contains(":WRONG_VERSION_NUMBER") || all.contains("not an SSL/TLS record")) {
             return Finding.error("tls.not-tls", "the server answered in cleartext, not TLS", "use the broker's TLS"
                     + " port (8883 or 443), not a plain MQTT or HTTP port");
         }
@@ -72,7 +74,8 @@ public final class TlsFailures {
                     firstLine(all) + ")", "use --tls-version TLSv1.2 or TLSv1.3");
         }
         if (has(error, EOFException.class) || all.contains("Remote host terminated")
-                || all.contains("Connection reset") || has(error, SocketException.class)) {
+                || all.contains("Connection reset") || has(error, SocketException.class)
+                || has(error, java.nio.channels.ClosedChannelException.class)) {
             return Finding.error("tls.closed", "the server dropped the connection during the TLS handshake ("
                     + firstLine(all) + ")", "often SNI or version/suite filtering: see the follow-up probes");
         }
