@@ -4,10 +4,10 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.iotjwt.InputException;
+import dev.iotjwt.InputFiles;
 import dev.iotjwt.jwt.JwtAlg;
 import dev.iotjwt.jwt.JwtMinter;
 import dev.iotjwt.jwt.MintRequest;
-import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.Pem;
 import dev.iotjwt.keys.SecretFiles;
 import dev.iotjwt.mqtt.ClientIds;
@@ -149,7 +149,7 @@ public final class LoadBench {
     /** Reads a fleet that {@link #prepare} made. */
     public static Fleet load(Path dir) throws InputException {
         Path registry = dir.resolve(REGISTRY);
-        JsonObject root = JsonParser.parseString(new String(KeyLoader.readFile(registry, 256L << 20, "a registry"),
+        JsonObject root = JsonParser.parseString(new String(InputFiles.read(registry, 256L << 20, "a registry"),
                 StandardCharsets.UTF_8)).getAsJsonObject();
         List<String> ids = new ArrayList<>();
         List<PrivateKey> keys = new ArrayList<>();

@@ -1,8 +1,8 @@
 package dev.iotjwt.broker;
 
 import dev.iotjwt.InputException;
-import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.keys.Pem;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -125,17 +125,17 @@ public record BrokerPki(Path caFile, X509Certificate ca, List<X509Certificate> s
             if (!present(caFile)) {
                 createCa(dir, now);
             }
-            KeyLoader loader = new KeyLoader();
-            X509Certificate ca = loader.read(regular(caFile), PasswordSource.NONE).get(0).certificate();
+            KeyReader reader = new KeyReader();
+            X509Certificate ca = reader.read(regular(caFile), PasswordSource.NONE).usable().get(0).certificate();
             if (!present(dir.resolve(serverCert)) || !present(dir.resolve(serverKey))
-                    || !covers(loader.read(regular(dir.resolve(serverCert)), PasswordSource.NONE).get(0)
+                    || !covers(reader.read(regular(dir.resolve(serverCert)), PasswordSource.NONE).usable().get(0)
                     .certificate(), hostnames, now)) {
-                PrivateKey caKey = loader.readPrivateKey(regular(dir.resolve(CA_KEY)), PasswordSource.NONE)
+                PrivateKey caKey = reader.privateKey(regular(dir.resolve(CA_KEY)), PasswordSource.NONE)
                         .privateKey();
                 issueServer(dir, ca, caKey, hostnames, now, rsa);
             }
-            List<KeyMaterial> server = loader.read(regular(dir.resolve(serverCert)), PasswordSource.NONE);
-            KeyMaterial key = loader.readPrivateKey(regular(dir.resolve(serverKey)), PasswordSource.NONE);
+            List<KeyMaterial> server = reader.read(regular(dir.resolve(serverCert)), PasswordSource.NONE).usable();
+            KeyMaterial key = reader.privateKey(regular(dir.resolve(serverKey)), PasswordSource.NONE);
             List<X509Certificate> chain = new ArrayList<>();
             for (KeyMaterial m : server) {
                 chain.add(m.certificate());

@@ -5,9 +5,10 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.iotjwt.InputException;
+import dev.iotjwt.InputFiles;
 import dev.iotjwt.jwt.VerifyKey;
-import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.PasswordSource;
 
 import java.nio.charset.StandardCharsets;
@@ -202,8 +203,8 @@ public record Registry(String project, String region, String registry, Map<Strin
     public static Device deviceOf(String id, Path keyFile, byte[] config) throws InputException {
         checkId(id, "device id");
         String where = "device '" + id + "': " + keyFile;
-        KeyMaterial m = new KeyLoader().read(keyFile, NO_PASSWORD).get(0);
-        java.security.PublicKey pub = KeyLoader.publicKeyOf(m);
+        KeyMaterial m = new KeyReader().read(keyFile, NO_PASSWORD).usable().get(0);
+        java.security.PublicKey pub = m.publicHalf();
         if (pub == null) {
             throw new InputException(where + ": holds " + m.describe() + ", not a key to register");
         }
@@ -227,7 +228,7 @@ public record Registry(String project, String region, String registry, Map<Strin
      */
     public static boolean holdsPrivateKey(Path keyFile) {
         try {
-            return new KeyLoader().read(keyFile, NO_PASSWORD).get(0).privateKey() != null;
+            return new KeyReader().read(keyFile, NO_PASSWORD).usable().get(0).privateKey() != null;
         } catch (InputException e) {
             return false;
         }
@@ -287,7 +288,7 @@ public record Registry(String project, String region, String registry, Map<Strin
         String source = file.toString();
         JsonObject root;
         try {
-            JsonElement e = JsonParser.parseString(new String(KeyLoader.readFile(file, 256L << 20,
+            JsonElement e = JsonParser.parseString(new String(InputFiles.read(file, 256L << 20,
                     "a registry file"), StandardCharsets.UTF_8));
             if (!e.isJsonObject()) {
                 throw new InputException(source + ": is not a JSON object", "see the registry format in the README");
@@ -472,8 +473,8 @@ public record Registry(String project, String region, String registry, Map<Strin
                     + " ES256_X509_PEM");
         }
         String pem = string(pk, "key", where + ".publicKey", where);
-        List<KeyMaterial> read = new KeyLoader().parse(pem.getBytes(StandardCharsets.UTF_8), where + ".publicKey.key",
-                PasswordSource.NONE);
+        List<KeyMaterial> read = new KeyReader().parse(pem.getBytes(StandardCharsets.UTF_8), where + ".publicKey.key",
+                PasswordSource.NONE).usable();
         KeyMaterial m = read.get(0);
         if (m.publicKey() == null || m.kind() == KeyMaterial.Kind.PRIVATE_KEY) {
             throw new InputException(where + ": field 'publicKey.key' holds " + m.describe() + "; register the"

@@ -1,6 +1,7 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
+import dev.iotjwt.InputFiles;
 import dev.iotjwt.broker.BrokerPki;
 import dev.iotjwt.broker.BrokerSettings;
 import dev.iotjwt.broker.LocalBroker;
@@ -267,7 +268,7 @@ final class BrokerCommand implements Callable<Integer> {
 
     /** The API's bearer token: the file's first line, never shown in a message. */
     private String apiToken() throws InputException {
-        byte[] bytes = dev.iotjwt.keys.KeyLoader.readFile(apiTokenFile, 64 * 1024, "an API token file");
+        byte[] bytes = InputFiles.read(apiTokenFile, 64 * 1024, "an API token file");
         String token = new String(bytes, StandardCharsets.UTF_8).lines().findFirst().orElse("").trim();
         if (token.isEmpty()) {
             throw new InputException("--api-token-file " + apiTokenFile + ": the first line is empty; put the token"

@@ -5,8 +5,8 @@ import dev.iotjwt.cli.options.ExportForm;
 import dev.iotjwt.cli.options.ExportOptions;
 import dev.iotjwt.cli.options.ValidityTimeOptions;
 import dev.iotjwt.diagnose.Finding;
-import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.keys.Pem;
 import dev.iotjwt.material.CHeader;
@@ -60,7 +60,7 @@ final class CertExportCommand implements Callable<Integer> {
     public Integer call() throws InputException {
         ExportForm as = export.as();
         List<X509Certificate> certs = new ArrayList<>();
-        for (KeyMaterial m : new KeyLoader().read(file, PasswordSource.NONE)) {
+        for (KeyMaterial m : new KeyReader().read(file, PasswordSource.NONE).usable()) {
             if (m.certificate() != null) {
                 certs.add(m.certificate());
             }

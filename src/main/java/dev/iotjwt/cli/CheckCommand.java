@@ -1,6 +1,7 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
+import dev.iotjwt.InputFiles;
 import dev.iotjwt.cli.options.Converters;
 import dev.iotjwt.cli.options.FormatOptions;
 import dev.iotjwt.cli.options.KeyPasswordOptions;
@@ -9,8 +10,8 @@ import dev.iotjwt.jwt.CheckReport;
 import dev.iotjwt.jwt.CheckRequest;
 import dev.iotjwt.jwt.JwtChecker;
 import dev.iotjwt.jwt.VerifyKey;
-import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.PasswordSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -96,7 +97,7 @@ final class CheckCommand implements Callable<Integer> {
     private String readToken() throws InputException {
         if (tokenArg != null && tokenArg.startsWith("@")) {
             Path file = Path.of(tokenArg.substring(1));
-            return new String(KeyLoader.readFile(file), StandardCharsets.UTF_8);
+            return new String(InputFiles.read(file), StandardCharsets.UTF_8);
         }
         if (tokenArg != null && !tokenArg.equals("-")) {
             return tokenArg;
@@ -106,10 +107,10 @@ final class CheckCommand implements Callable<Integer> {
                     + " standard input, or @FILE");
         }
         try {
-            byte[] bytes = context.stdin().get().readNBytes((int) KeyLoader.MAX_FILE_BYTES + 1);
-            if (bytes.length > KeyLoader.MAX_FILE_BYTES) {
+            byte[] bytes = context.stdin().get().readNBytes((int) InputFiles.MAX_BYTES + 1);
+            if (bytes.length > InputFiles.MAX_BYTES) {
                 // cut at the bound it would be judged as another, shorter token
-                throw new InputException("standard input: more than " + KeyLoader.MAX_FILE_BYTES + " bytes, far too"
+                throw new InputException("standard input: more than " + InputFiles.MAX_BYTES + " bytes, far too"
                         + " large for a token", "give the token itself");
             }
             return new String(bytes, StandardCharsets.UTF_8);
@@ -119,19 +120,19 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     private List<VerifyKey> loadKeys(PasswordSource source) throws InputException {
-        KeyLoader loader = new KeyLoader();
+        KeyReader reader = new KeyReader();
         List<VerifyKey> keys = new ArrayList<>();
         for (Path p : privateKeys) {
-            KeyMaterial m = loader.readPrivateKey(p, source);
+            KeyMaterial m = reader.privateKey(p, source);
             SecretWarnings.privateKeyFile(spec.commandLine(), p);
-            keys.add(new VerifyKey(p.toString(), m.type(), KeyLoader.publicKeyOf(m), m.privateKey()));
+            keys.add(new VerifyKey(p.toString(), m.type(), m.publicHalf(), m.privateKey()));
         }
         for (Path p : publicKeys) {
-            KeyMaterial m = loader.readPublicKey(p, source);
+            KeyMaterial m = reader.publicKey(p, source);
             keys.add(new VerifyKey(p.toString(), m.type(), m.publicKey(), null));
         }
         for (Path p : certs) {
-            KeyMaterial m = loader.readPublicKey(p, source);
+            KeyMaterial m = reader.publicKey(p, source);
             keys.add(new VerifyKey(p.toString(), m.type(), m.publicKey(), null));
         }
         return keys;

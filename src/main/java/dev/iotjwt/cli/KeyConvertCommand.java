@@ -6,8 +6,8 @@ import dev.iotjwt.cli.options.KeyPasswordOptions;
 import dev.iotjwt.cli.options.OutputFileOptions;
 import dev.iotjwt.keys.Fingerprints;
 import dev.iotjwt.keys.KeyConverter;
-import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.Pem;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -91,7 +91,7 @@ final class KeyConvertCommand implements Callable<Integer> {
                     : "--out-password-env") + " encrypts PKCS#8 output only, not --to " + to + "; use --to pkcs8, or"
                     + " leave the password out");
         }
-        KeyMaterial m = pick(new KeyLoader().read(file, keyPassword.source(context)));
+        KeyMaterial m = pick(new KeyReader().read(file, keyPassword.source(context)).usable());
         char[] password = outPassword == null ? null : outPassword.file != null
                 ? KeyPasswordOptions.fromFile(outPassword.file)
                 : KeyPasswordOptions.fromEnv(context, "--out-password-env", outPassword.env, "--out-password-file");
@@ -106,7 +106,7 @@ final class KeyConvertCommand implements Callable<Integer> {
         if (out != null) {
             output.write(bytes, o.secret());
         }
-        String sha = Fingerprints.sha256(KeyLoader.publicKeyOf(m));
+        String sha = Fingerprints.sha256(m.publicHalf());
         Renderer.render(spec.commandLine(), format.format(), new Written(file.toString(), out == null ? null
                 : out.toString(), o.what(), encoding.name().toUpperCase(java.util.Locale.ROOT), bytes.length,
                 out != null && o.secret(), sha, out == null ? pem : null), KeyConvertCommand::text);

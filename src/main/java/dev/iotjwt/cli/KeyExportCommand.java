@@ -6,8 +6,8 @@ import dev.iotjwt.cli.options.ExportOptions;
 import dev.iotjwt.cli.options.KeyPasswordOptions;
 import dev.iotjwt.keys.Fingerprints;
 import dev.iotjwt.keys.KeyConverter;
-import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.Pem;
 import dev.iotjwt.material.CHeader;
 import dev.iotjwt.material.KeyFacts;
@@ -63,12 +63,12 @@ final class KeyExportCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--to '" + to + "' is not one of pkcs8, pkcs1, sec1,"
                     + " spki, raw");
         }
-        KeyMaterial m = KeyConvertCommand.pick(new KeyLoader().read(file, keyPassword.source(context)));
+        KeyMaterial m = KeyConvertCommand.pick(new KeyReader().read(file, keyPassword.source(context)).usable());
         KeyConverter.Output o = new KeyConverter().convert(m, target == null ? KeyConverter.asRead(m) : target, null);
         if (m.privateKey() != null) {
             SecretWarnings.privateKeyFile(spec.commandLine(), file);
         }
-        String sha = Fingerprints.sha256(KeyLoader.publicKeyOf(m));
+        String sha = Fingerprints.sha256(m.publicHalf());
         KeyFacts facts = KeyFacts.of(m);
         String refused = facts.iotCore() ? "" : "; WARNING IoT Core " + facts.verdict();
         if (!facts.iotCore()) {

@@ -4,8 +4,8 @@ import dev.iotjwt.InputException;
 import dev.iotjwt.cli.options.FormatOptions;
 import dev.iotjwt.cli.options.KeyPasswordOptions;
 import dev.iotjwt.cli.options.OutputFileOptions;
-import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.Pem;
 import dev.iotjwt.material.KeyFacts;
 import picocli.CommandLine.Command;
@@ -57,7 +57,7 @@ final class KeyPublicCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException {
-        KeyMaterial m = new KeyLoader().readPublicKey(file, keyPassword.source(context));
+        KeyMaterial m = new KeyReader().publicKey(file, keyPassword.source(context));
         if (m.privateKey() != null) {
             SecretWarnings.privateKeyFile(spec.commandLine(), file);
         }
@@ -65,7 +65,7 @@ final class KeyPublicCommand implements Callable<Integer> {
         String pem;
         try {
             pem = m.certificate() != null ? Pem.encode("CERTIFICATE", m.certificate().getEncoded())
-                    : Pem.encode("PUBLIC KEY", KeyLoader.publicKeyOf(m).getEncoded());
+                    : Pem.encode("PUBLIC KEY", m.publicHalf().getEncoded());
         } catch (CertificateEncodingException e) {
             throw new InputException(null, file + ": cannot encode the certificate: " + e.getMessage(), null, e);
         }

@@ -9,8 +9,8 @@ import dev.iotjwt.jwt.JwtAlg;
 import dev.iotjwt.jwt.JwtMinter;
 import dev.iotjwt.jwt.MintRequest;
 import dev.iotjwt.jwt.MintedToken;
-import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.keys.KeyReader;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -130,7 +130,7 @@ final class MintCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "give --project ID or --aud AUD");
         }
         validate();
-        KeyMaterial material = new KeyLoader().readPrivateKey(key, passwords.source(context));
+        KeyMaterial material = new KeyReader().privateKey(key, passwords.source(context));
         JwtAlg chosen = alg != null ? alg : JwtAlg.forKey(material.type(), key.toString());
         chosen.requireUsable(material.type(), key.toString());
         SecretWarnings.privateKeyFile(spec.commandLine(), key);

@@ -2,8 +2,8 @@ package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
 import dev.iotjwt.keys.KeyConverter;
-import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.keys.Pem;
 import picocli.CommandLine;
@@ -74,13 +74,13 @@ final class WarmupCommand implements Callable<Integer> {
         }
         byte[] pkcs8 = Pem.encode("PRIVATE KEY", g.generateKeyPair().getPrivate().getEncoded())
                 .getBytes(StandardCharsets.US_ASCII);
-        KeyMaterial m = new KeyLoader().parse(pkcs8, file.toString(), PasswordSource.NONE).get(0);
+        KeyMaterial m = new KeyReader().parse(pkcs8, file.toString(), PasswordSource.NONE).usable().get(0);
         KeyConverter.Output o = new KeyConverter().convert(m, target, null);
         dev.iotjwt.keys.SecretFiles.create(file, Pem.encode(o.pemLabel(), o.der()).getBytes(StandardCharsets.US_ASCII));
     }
 
     private static void write(Path file, Path from, KeyConverter.Target target) throws IOException, InputException {
-        KeyMaterial m = new KeyLoader().readPrivateKey(from, PasswordSource.NONE);
+        KeyMaterial m = new KeyReader().privateKey(from, PasswordSource.NONE);
         KeyConverter.Output o = new KeyConverter().convert(m, target, null);
         dev.iotjwt.keys.SecretFiles.create(file, Pem.encode(o.pemLabel(), o.der()).getBytes(StandardCharsets.US_ASCII));
     }

@@ -14,8 +14,8 @@ import dev.iotjwt.jwt.MintRequest;
 import dev.iotjwt.jwt.MintedToken;
 import dev.iotjwt.jwt.VerifyKey;
 import dev.iotjwt.keys.Fingerprints;
-import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.mqtt.ClientIds;
 import dev.iotjwt.tls.CaBundle;
@@ -155,7 +155,7 @@ public final class Demo {
         }
         Path privateFile = made.privateKey();
         Path publicFile = made.publicKey();
-        KeyMaterial key = new KeyLoader().readPrivateKey(privateFile, PasswordSource.NONE);
+        KeyMaterial key = new KeyReader().privateKey(privateFile, PasswordSource.NONE);
         Registry registry = new Registry(PROJECT, REGION, REGISTRY, new LinkedHashMap<>())
                 .with(Registry.deviceOf(DEVICE, publicFile, CONFIG.getBytes(StandardCharsets.UTF_8)));
         List<BrokerListener.Event> log = new CopyOnWriteArrayList<>();
@@ -190,8 +190,7 @@ public final class Demo {
             Instant now = clock.instant();
             MintRequest mint = new MintRequest(key.privateKey(), JwtAlg.ES256, PROJECT, now, TTL, Map.of());
             MintedToken token = new JwtMinter().mint(mint);
-            List<VerifyKey> keys = List.of(new VerifyKey("the demo device's key", key.type(),
-                    KeyLoader.publicKeyOf(key), null));
+            List<VerifyKey> keys = List.of(new VerifyKey("the demo device's key", key.type(), key.publicHalf(), null));
             CaBundle ca = CaBundle.fromFiles(List.of(broker.pki().caFile()), now);
             TlsSettings tls = new TlsSettings("localhost", List.of(), List.of(), List.of(), List.of(), now);
             Diagnosis connect = new ConnectDoctor().run(new ConnectRequest("local", "localhost", broker.port(), ca,
@@ -216,7 +215,7 @@ public final class Demo {
             Live live = live(broker, ca, tls, clientId, token.token(), timeout, now);
             boolean ok = connect.ok() && configArrived && !received.isEmpty() && live.ok() && !refusal.ok()
                     && refusedForPadding;
-            return new Report(ok, dir, broker.port(), clientId, Fingerprints.sha256(KeyLoader.publicKeyOf(key)),
+            return new Report(ok, dir, broker.port(), clientId, Fingerprints.sha256(key.publicHalf()),
                     new MintedToken(null, token.header(), token.claims()), connect, List.copyOf(received), CONFIG,
                     live, refusal, List.copyOf(log));
         }

@@ -1,6 +1,7 @@
 package dev.iotjwt.devices;
 
 import dev.iotjwt.InputException;
+import dev.iotjwt.InputFiles;
 import dev.iotjwt.broker.api.ApiDiscovery;
 
 import java.io.IOException;
@@ -51,7 +52,7 @@ public final class ApiTargets {
 
     /** The bearer token: the file's first line, trimmed; never shown in a message. */
     public static String token(Path file) throws InputException {
-        byte[] bytes = dev.iotjwt.keys.KeyLoader.readFile(file, 64 * 1024, "an API token file");
+        byte[] bytes = InputFiles.read(file, 64 * 1024, "an API token file");
         String token = new String(bytes, StandardCharsets.UTF_8).lines().findFirst().orElse("").trim();
         if (token.isEmpty()) {
             throw new InputException("--api-token-file " + file + ": the first line is empty; put the token there");

@@ -1,9 +1,10 @@
 package dev.iotjwt.material;
 
 import dev.iotjwt.InputException;
+import dev.iotjwt.Messages;
 import dev.iotjwt.diagnose.Finding;
-import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.tls.Certificates;
 import dev.iotjwt.tls.TlsFailures;
@@ -79,7 +80,7 @@ public final class CertInspector {
 
     public CertReport inspectFile(Path file, Instant now) throws InputException {
         List<X509Certificate> certs = new ArrayList<>();
-        for (KeyMaterial m : new KeyLoader().read(file, PasswordSource.NONE)) {
+        for (KeyMaterial m : new KeyReader().read(file, PasswordSource.NONE).usable()) {
             if (m.certificate() != null) {
                 certs.add(m.certificate());
             }
@@ -222,8 +223,9 @@ public final class CertInspector {
         String key = Certificates.keyType(c.getPublicKey());
         if (c.getPublicKey() instanceof ECPublicKey ec && ec.getParams().getCurve().getField().getFieldSize() > 256
                 || c.getPublicKey() instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() >= 4096) {
-            warnings.add(Finding.warning("cert.heavy-key", "'" + name + "' has " + dev.iotjwt.keys.KeyLoader.article(key) + " key, which small crypto"
-                    + " engines (hardware secure elements, trimmed mbedTLS or wolfSSL builds) often cannot verify",
+            warnings.add(Finding.warning("cert.heavy-key", "'" + name + "' has " + Messages.article(key)
+                    + " key, which small crypto engines (hardware secure elements, trimmed mbedTLS or wolfSSL builds)"
+                    + " often cannot verify",
                     "check the device can verify " + key + " signatures, or choose a chain with a P-256 or RSA 2048"
                             + " root"));
         }

@@ -4,7 +4,6 @@ import dev.iotjwt.InputException;
 import dev.iotjwt.jwt.JwtAlg;
 import dev.iotjwt.keys.Fingerprints;
 import dev.iotjwt.keys.KeyDescriber;
-import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
 import dev.iotjwt.tls.Certificates;
 
@@ -33,7 +32,7 @@ public record KeyFacts(String source, String kind, String type, String container
                        String verdict, String subject, String note) {
 
     public static KeyFacts of(KeyMaterial m) {
-        PublicKey pub = KeyLoader.publicKeyOf(m);
+        PublicKey pub = m.publicHalf();
         String alg = null;
         boolean accepted;
         String verdict;

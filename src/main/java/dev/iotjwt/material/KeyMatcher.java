@@ -1,9 +1,10 @@
 package dev.iotjwt.material;
 
 import dev.iotjwt.InputException;
+import dev.iotjwt.Messages;
 import dev.iotjwt.keys.Fingerprints;
-import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.PasswordSource;
 
 import java.nio.charset.StandardCharsets;
@@ -45,9 +46,9 @@ public final class KeyMatcher {
      * may come in either order when only one holds a private key; when both do, {@code key}'s is taken.
      */
     public FileMatch match(Path key, Path other, PasswordSource passwords) throws InputException {
-        KeyLoader loader = new KeyLoader();
-        List<KeyMaterial> first = loader.read(key, passwords);
-        List<KeyMaterial> second = loader.read(other, passwords);
+        KeyReader reader = new KeyReader();
+        List<KeyMaterial> first = reader.read(key, passwords).usable();
+        List<KeyMaterial> second = reader.read(other, passwords).usable();
         Path privateFile = key;
         Path otherFile = other;
         if (privateKeyOf(first) == null && privateKeyOf(second) != null) {
@@ -60,11 +61,11 @@ public final class KeyMatcher {
         }
         KeyMaterial priv = privateKeyOf(first);
         if (priv == null) {
-            throw new InputException(key + ": is " + KeyLoader.article(first.get(0).describe()) + ", not a private"
+            throw new InputException(key + ": is " + Messages.article(first.get(0).describe()) + ", not a private"
                     + " key, and " + other + " holds no private key either", "the order is: iotjwt key match PRIVATE_KEY"
                     + " PUBLIC_KEY_OR_CERT");
         }
-        KeyMaterial pub = KeyLoader.publicOf(second, otherFile);
+        KeyMaterial pub = KeyReader.publicOf(second, otherFile);
         return new FileMatch(match(priv, pub), privateFile);
     }
 
@@ -73,8 +74,8 @@ public final class KeyMatcher {
     }
 
     public Match match(KeyMaterial priv, KeyMaterial other) {
-        PublicKey mine = KeyLoader.publicKeyOf(priv);
-        PublicKey theirs = KeyLoader.publicKeyOf(other);
+        PublicKey mine = priv.publicHalf();
+        PublicKey theirs = other.publicHalf();
         String a = mine == null ? null : Fingerprints.sha256(mine);
         String b = Fingerprints.sha256(theirs);
         boolean sameType = priv.type().algorithm().equals(other.type().algorithm());
@@ -83,8 +84,8 @@ public final class KeyMatcher {
         String detail = verified
                 ? priv.source() + " (" + priv.type().describe() + " private key) belongs to " + other.source() + " ("
                 + what + "); public key SHA-256 " + b
-                : !sameType ? priv.source() + " is " + dev.iotjwt.keys.KeyLoader.article(priv.type().describe()
-                + " private key") + " but " + other.source() + " holds " + dev.iotjwt.keys.KeyLoader.article(what)
+                : !sameType ? priv.source() + " is " + Messages.article(priv.type().describe()
+                + " private key") + " but " + other.source() + " holds " + Messages.article(what)
                 : "a signature made with " + priv.source() + " does not verify with " + other.source() + " (" + what
                 + "): public key SHA-256 " + a + " vs " + b;
         return new Match(verified, priv.source(), other.source(), a, b, detail);

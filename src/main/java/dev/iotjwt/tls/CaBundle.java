@@ -1,8 +1,8 @@
 package dev.iotjwt.tls;
 
 import dev.iotjwt.InputException;
+import dev.iotjwt.InputFiles;
 import dev.iotjwt.diagnose.Finding;
-import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.Pem;
 
 import java.io.ByteArrayInputStream;
@@ -38,7 +38,7 @@ public record CaBundle(List<X509Certificate> certificates, List<String> names, l
         for (Path file : files) {
             names.add(file.toString());
             try {
-                byte[] data = KeyLoader.readFile(file);
+                byte[] data = InputFiles.read(file);
                 bytes += data.length;
                 certs.addAll(parse(data, file.toString(), findings));
             } catch (InputException e) {

@@ -10,7 +10,7 @@ import dev.iotjwt.broker.policy.DevicePolicy;
 import dev.iotjwt.broker.policy.Outbound;
 import dev.iotjwt.broker.policy.Packet;
 import dev.iotjwt.broker.policy.Session;
-import dev.iotjwt.keys.KeyLoader;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.testsupport.Fixtures;
 import dev.iotjwt.testsupport.FuzzChecks;
@@ -357,7 +357,7 @@ class ConnectFuzzTest {
 
     private static PrivateKey ecKey() {
         try {
-            return new KeyLoader().readPrivateKey(Fixtures.key("p256_sec1.pem"), PasswordSource.NONE).privateKey();
+            return new KeyReader().privateKey(Fixtures.key("p256_sec1.pem"), PasswordSource.NONE).privateKey();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

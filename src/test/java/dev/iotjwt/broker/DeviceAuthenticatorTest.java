@@ -9,8 +9,8 @@ import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.iotjwt.InputException;
-import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.testsupport.Fixtures;
 import dev.iotjwt.testsupport.TokenForge;
@@ -41,8 +41,8 @@ class DeviceAuthenticatorTest {
 
     @BeforeAll
     static void registry() throws Exception {
-        ec = new KeyLoader().readPrivateKey(Fixtures.key("p256_sec1.pem"), PasswordSource.NONE);
-        rsa = new KeyLoader().readPrivateKey(Fixtures.key("rsa2048_pkcs1.pem"), PasswordSource.NONE);
+        ec = new KeyReader().privateKey(Fixtures.key("p256_sec1.pem"), PasswordSource.NONE);
+        rsa = new KeyReader().privateKey(Fixtures.key("rsa2048_pkcs1.pem"), PasswordSource.NONE);
         JsonObject root = new JsonObject();
         root.addProperty("project", "my-project");
         root.addProperty("region", "us-central1");
@@ -206,10 +206,10 @@ class DeviceAuthenticatorTest {
 
     @Test
     void weakRsaCredentialsAreRefusedAtStartAsP384Is() throws Exception {
-        KeyMaterial rsa1024 = new KeyLoader().readPrivateKey(Fixtures.key("rsa1024_pkcs1.pem"), PasswordSource.NONE);
+        KeyMaterial rsa1024 = new KeyReader().privateKey(Fixtures.key("rsa1024_pkcs1.pem"), PasswordSource.NONE);
         JsonObject pk = new JsonObject();
         pk.addProperty("format", "RSA_PEM");
-        pk.addProperty("key", dev.iotjwt.keys.Pem.encode("PUBLIC KEY", KeyLoader.publicKeyOf(rsa1024).getEncoded()));
+        pk.addProperty("key", dev.iotjwt.keys.Pem.encode("PUBLIC KEY", rsa1024.publicHalf().getEncoded()));
         JsonObject c = new JsonObject();
         c.add("publicKey", pk);
         Path weak = dir.resolve("weak.json");

@@ -4,7 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.iotjwt.keys.KeyLoader;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.testsupport.Fixtures;
 import dev.iotjwt.testsupport.TokenForge;
@@ -72,7 +72,7 @@ class DeviceManagerApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        PrivateKey ec = new KeyLoader().readPrivateKey(Fixtures.key("p256_sec1.pem"), PasswordSource.NONE)
+        PrivateKey ec = new KeyReader().privateKey(Fixtures.key("p256_sec1.pem"), PasswordSource.NONE)
                 .privateKey();
         token = TokenForge.es256(ec).claims(NOW, NOW + 3600, "my-project").build();
         publicPem = Files.readString(Fixtures.key("p256_public.pem"));

@@ -1,6 +1,6 @@
 package dev.iotjwt.broker;
 
-import dev.iotjwt.keys.KeyLoader;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.testsupport.Fixtures;
 import dev.iotjwt.testsupport.TokenForge;
@@ -38,9 +38,9 @@ class FastTokenTest {
 
     @BeforeAll
     static void keys() throws Exception {
-        KeyLoader loader = new KeyLoader();
-        ec = loader.readPrivateKey(Fixtures.key("p256_sec1.pem"), PasswordSource.NONE).privateKey();
-        rsa = loader.readPrivateKey(Fixtures.key("rsa2048_pkcs1.pem"), PasswordSource.NONE).privateKey();
+        KeyReader reader = new KeyReader();
+        ec = reader.privateKey(Fixtures.key("p256_sec1.pem"), PasswordSource.NONE).privateKey();
+        rsa = reader.privateKey(Fixtures.key("rsa2048_pkcs1.pem"), PasswordSource.NONE).privateKey();
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         stranger = g.generateKeyPair().getPrivate();

@@ -3,7 +3,7 @@ package dev.iotjwt.broker;
 import dev.iotjwt.broker.tls.TlsProfile;
 import dev.iotjwt.diagnose.Diagnosis;
 import dev.iotjwt.diagnose.StepResult;
-import dev.iotjwt.keys.KeyLoader;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.testsupport.CliRun;
 import dev.iotjwt.testsupport.Fixtures;
@@ -60,7 +60,7 @@ class JdkTlsBrokerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        PrivateKey ec = new KeyLoader().readPrivateKey(Fixtures.key("p256_sec1.pem"), PasswordSource.NONE)
+        PrivateKey ec = new KeyReader().privateKey(Fixtures.key("p256_sec1.pem"), PasswordSource.NONE)
                 .privateKey();
         token = TokenForge.es256(ec).claims(NOW, NOW + 3600, "my-project").build();
         Registry r = new Registry("my-project", "us-central1", "my-registry", new LinkedHashMap<>())
@@ -107,7 +107,7 @@ class JdkTlsBrokerTest {
     /** A refused token is answered with CONNACK 5 on the JDK engine too. */
     @Test
     void aBadTokenIsRefusedWithConnack5() throws Exception {
-        String forged = TokenForge.es256(new KeyLoader().readPrivateKey(Fixtures.key("p256_sec1.pem"),
+        String forged = TokenForge.es256(new KeyReader().privateKey(Fixtures.key("p256_sec1.pem"),
                 PasswordSource.NONE).privateKey()).claims(NOW, NOW + 3600, "other-project").build();
         try (RawDevice d = RawDevice.open(LocalBrokerTest.trusting(broker), broker.port(), Duration.ofSeconds(10))) {
             assertThat(d.connect(CLIENT_ID, forged)).isEqualTo(5);

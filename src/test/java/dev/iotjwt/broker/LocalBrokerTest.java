@@ -6,8 +6,8 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.testsupport.CliRun;
 import dev.iotjwt.testsupport.Fixtures;
@@ -84,9 +84,9 @@ class LocalBrokerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        KeyLoader loader = new KeyLoader();
-        ec = loader.readPrivateKey(Fixtures.key("p256_sec1.pem"), PasswordSource.NONE).privateKey();
-        rsa = loader.readPrivateKey(Fixtures.key("rsa2048_pkcs1.pem"), PasswordSource.NONE).privateKey();
+        KeyReader reader = new KeyReader();
+        ec = reader.privateKey(Fixtures.key("p256_sec1.pem"), PasswordSource.NONE).privateKey();
+        rsa = reader.privateKey(Fixtures.key("rsa2048_pkcs1.pem"), PasswordSource.NONE).privateKey();
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         otherEc = g.generateKeyPair().getPrivate();
@@ -496,7 +496,7 @@ class LocalBrokerTest {
         assertThat(second.ca()).isEqualTo(first.ca());
         assertThat(dev.iotjwt.tls.Certificates.sans(second.serverChain().get(0))).contains("localhost", "bench.local");
         second.serverChain().get(0).verify(first.ca().getPublicKey());
-        KeyMaterial key = new KeyLoader().readPrivateKey(state.resolve(BrokerPki.SERVER_KEY), PasswordSource.NONE);
-        assertThat(KeyLoader.publicKeyOf(key)).isEqualTo(second.serverChain().get(0).getPublicKey());
+        KeyMaterial key = new KeyReader().privateKey(state.resolve(BrokerPki.SERVER_KEY), PasswordSource.NONE);
+        assertThat(key.publicHalf()).isEqualTo(second.serverChain().get(0).getPublicKey());
     }
 }

@@ -3,7 +3,7 @@ package dev.iotjwt.broker;
 import dev.iotjwt.diagnose.Diagnosis;
 import dev.iotjwt.diagnose.Status;
 import dev.iotjwt.diagnose.StepResult;
-import dev.iotjwt.keys.KeyLoader;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.testsupport.Fixtures;
 import dev.iotjwt.testsupport.TokenForge;
@@ -95,7 +95,7 @@ class PacketOrderTest {
 
     @BeforeAll
     static void start() throws Exception {
-        ec = new KeyLoader().readPrivateKey(Fixtures.key("p256_sec1.pem"), PasswordSource.NONE).privateKey();
+        ec = new KeyReader().privateKey(Fixtures.key("p256_sec1.pem"), PasswordSource.NONE).privateKey();
         token = TokenForge.es256(ec).claims(NOW, NOW + 3600, "my-project").build();
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));

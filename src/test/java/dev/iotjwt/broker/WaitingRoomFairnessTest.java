@@ -1,6 +1,6 @@
 package dev.iotjwt.broker;
 
-import dev.iotjwt.keys.KeyLoader;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.testsupport.Fixtures;
 import dev.iotjwt.testsupport.RecordingListener;
@@ -57,7 +57,7 @@ class WaitingRoomFairnessTest {
 
     @BeforeAll
     static void start() throws Exception {
-        PrivateKey ec = new KeyLoader().readPrivateKey(Fixtures.key("p256_sec1.pem"), PasswordSource.NONE)
+        PrivateKey ec = new KeyReader().privateKey(Fixtures.key("p256_sec1.pem"), PasswordSource.NONE)
                 .privateKey();
         token = TokenForge.es256(ec).claims(NOW, NOW + 3600, "my-project").build();
         Registry r = new Registry("my-project", "us-central1", "my-registry", new LinkedHashMap<>());

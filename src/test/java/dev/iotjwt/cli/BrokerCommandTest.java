@@ -325,7 +325,7 @@ class BrokerCommandTest {
     void logLinesAndEventsNeverHoldATokensSignature() throws Exception {
         Map<String, String> env = Map.of("IOTJWT_HOME", home.toString());
         Path events = home.resolve("events.jsonl");
-        java.security.PrivateKey ec = new dev.iotjwt.keys.KeyLoader().readPrivateKey(Fixtures.key("p256_sec1.pem"),
+        java.security.PrivateKey ec = new dev.iotjwt.keys.KeyReader().privateKey(Fixtures.key("p256_sec1.pem"),
                 dev.iotjwt.keys.PasswordSource.NONE).privateKey();
         long now = Fixtures.NOW.getEpochSecond();
         String token = dev.iotjwt.testsupport.TokenForge.es256(ec).claims(now, now + 1200, "my-project").build();
@@ -425,7 +425,7 @@ class BrokerCommandTest {
     @Test
     void jsonLogFormatWritesStartedEventsAndReportsAsJsonLines() throws Exception {
         Map<String, String> env = Map.of("IOTJWT_HOME", home.toString());
-        java.security.PrivateKey ec = new dev.iotjwt.keys.KeyLoader().readPrivateKey(Fixtures.key("p256_sec1.pem"),
+        java.security.PrivateKey ec = new dev.iotjwt.keys.KeyReader().privateKey(Fixtures.key("p256_sec1.pem"),
                 dev.iotjwt.keys.PasswordSource.NONE).privateKey();
         long now = Fixtures.NOW.getEpochSecond();
         String wrongAudience = dev.iotjwt.testsupport.TokenForge.es256(ec).claims(now, now + 1200, "other-project")

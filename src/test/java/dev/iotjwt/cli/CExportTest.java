@@ -1,7 +1,7 @@
 package dev.iotjwt.cli;
 
-import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.testsupport.CliRun;
 import dev.iotjwt.testsupport.Fixtures;
@@ -74,7 +74,7 @@ class CExportTest {
                 "--to", "raw", "--name", "private_key", "--out", header.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         byte[] bytes = compileAndDump(header, List.of("private_key"));
-        KeyMaterial ref = new KeyLoader().readPrivateKey(Fixtures.key("p256_high_sec1.pem"), PasswordSource.NONE);
+        KeyMaterial ref = new KeyReader().privateKey(Fixtures.key("p256_high_sec1.pem"), PasswordSource.NONE);
         byte[] s = ((ECPrivateKey) ref.privateKey()).getS().toByteArray();
         assertThat(bytes).hasSize(32).isEqualTo(Arrays.copyOfRange(s, s.length - 32, s.length));
     }
@@ -87,7 +87,7 @@ class CExportTest {
                 header.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(Files.readString(header)).contains("'GTS LTSR'").contains("GlobalSign");
-        List<KeyMaterial> certs = new KeyLoader().read(bundle, PasswordSource.NONE);
+        List<KeyMaterial> certs = new KeyReader().read(bundle, PasswordSource.NONE).usable();
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         for (KeyMaterial m : certs) {
             expected.writeBytes(m.certificate().getEncoded());

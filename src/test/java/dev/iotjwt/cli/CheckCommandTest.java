@@ -129,7 +129,7 @@ class CheckCommandTest {
 
     private static java.security.PrivateKey ecKey() {
         try {
-            return new dev.iotjwt.keys.KeyLoader().readPrivateKey(Fixtures.key("p256_sec1.pem"),
+            return new dev.iotjwt.keys.KeyReader().privateKey(Fixtures.key("p256_sec1.pem"),
                     dev.iotjwt.keys.PasswordSource.NONE).privateKey();
         } catch (Exception e) {
             throw new IllegalStateException(e);

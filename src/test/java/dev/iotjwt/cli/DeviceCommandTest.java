@@ -8,7 +8,7 @@ import dev.iotjwt.broker.LocalBroker;
 import dev.iotjwt.broker.Registry;
 import dev.iotjwt.broker.api.ApiDiscovery;
 import dev.iotjwt.keys.Fingerprints;
-import dev.iotjwt.keys.KeyLoader;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.testsupport.CliRun;
 import dev.iotjwt.testsupport.Fixtures;
@@ -69,7 +69,7 @@ class DeviceCommandTest {
 
     @BeforeAll
     static void start() throws Exception {
-        PrivateKey ec = new KeyLoader().readPrivateKey(Fixtures.key("p256_sec1.pem"), PasswordSource.NONE)
+        PrivateKey ec = new KeyReader().privateKey(Fixtures.key("p256_sec1.pem"), PasswordSource.NONE)
                 .privateKey();
         jwt = TokenForge.es256(ec).claims(Fixtures.NOW.getEpochSecond(), Fixtures.NOW.getEpochSecond() + 3600,
                 "cli-project").build();
@@ -122,8 +122,8 @@ class DeviceCommandTest {
     void aDeviceIsCreatedFromAKeyFileListedGotAndDeleted() throws Exception {
         CliRun created = ok("create", "dev-a", "--key", key("p256_public.pem"), "--config", "{\"led\":1}",
                 "--metadata", "site=lab", "--metadata", "build=ci");
-        String fp = Fingerprints.sha256(KeyLoader.publicKeyOf(new KeyLoader().read(Fixtures.key("p256_public.pem"),
-                PasswordSource.NONE).get(0)));
+        String fp = Fingerprints.sha256(new KeyReader().read(Fixtures.key("p256_public.pem"),
+                PasswordSource.NONE).usable().get(0).publicHalf());
         assertThat(created.out()).startsWith("dev-a  numId ")
                 .contains("blocked       no")
                 .contains("gateway       no")

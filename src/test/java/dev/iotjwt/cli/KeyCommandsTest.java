@@ -9,8 +9,8 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.iotjwt.jwt.JwtAlg;
 import dev.iotjwt.jwt.JwtMinter;
 import dev.iotjwt.jwt.MintRequest;
-import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.testsupport.CliRun;
 import dev.iotjwt.testsupport.Fixtures;
@@ -37,7 +37,7 @@ class KeyCommandsTest {
     Path dir;
 
     private static KeyMaterial load(Path file, PasswordSource pw) throws Exception {
-        return new KeyLoader().read(file, pw).get(0);
+        return new KeyReader().read(file, pw).usable().get(0);
     }
 
     /** A token signed by {@code signer} verifies with {@code verifier} in Nimbus. */
@@ -75,13 +75,12 @@ class KeyCommandsTest {
         KeyMaterial converted = load(out, PasswordSource.NONE);
         assertThat(converted.container()).isEqualTo(container);
         assertThat(converted.encoding().name()).isEqualTo(encoding.toUpperCase());
-        assertThat(KeyLoader.publicKeyOf(converted).getEncoded())
-                .isEqualTo(KeyLoader.publicKeyOf(original).getEncoded());
+        assertThat(converted.publicHalf().getEncoded()).isEqualTo(original.publicHalf().getEncoded());
         if (privateOut) {
-            assertThat(verifies(converted.privateKey(), KeyLoader.publicKeyOf(original))).isTrue();
+            assertThat(verifies(converted.privateKey(), original.publicHalf())).isTrue();
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out))).isEqualTo("rw-------");
         } else if (original.privateKey() != null) {
-            assertThat(verifies(original.privateKey(), KeyLoader.publicKeyOf(converted))).isTrue();
+            assertThat(verifies(original.privateKey(), converted.publicHalf())).isTrue();
         }
         assertThat(r.out()).contains("wrote " + out);
     }

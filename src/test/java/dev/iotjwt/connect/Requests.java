@@ -1,6 +1,6 @@
 package dev.iotjwt.connect;
 
-import dev.iotjwt.keys.KeyLoader;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.testsupport.Fixtures;
 import dev.iotjwt.testsupport.TokenForge;
@@ -51,7 +51,7 @@ final class Requests {
 
     static PrivateKey ecKey() {
         try {
-            return new KeyLoader().readPrivateKey(Fixtures.key("p256_sec1.pem"), PasswordSource.NONE).privateKey();
+            return new KeyReader().privateKey(Fixtures.key("p256_sec1.pem"), PasswordSource.NONE).privateKey();
         } catch (dev.iotjwt.InputException e) {
             throw new AssertionError(e);
         }

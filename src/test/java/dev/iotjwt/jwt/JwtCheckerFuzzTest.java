@@ -5,8 +5,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import dev.iotjwt.diagnose.Finding;
-import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.testsupport.Fixtures;
 import dev.iotjwt.testsupport.FuzzChecks;
@@ -101,10 +101,10 @@ class JwtCheckerFuzzTest {
 
     private static VerifyKey key(String name, boolean privateKey) {
         try {
-            KeyLoader loader = new KeyLoader();
-            KeyMaterial m = privateKey ? loader.readPrivateKey(Fixtures.key(name), PasswordSource.NONE)
-                    : loader.readPublicKey(Fixtures.key(name), PasswordSource.NONE);
-            return new VerifyKey(name, m.type(), KeyLoader.publicKeyOf(m), m.privateKey());
+            KeyReader reader = new KeyReader();
+            KeyMaterial m = privateKey ? reader.privateKey(Fixtures.key(name), PasswordSource.NONE)
+                    : reader.publicKey(Fixtures.key(name), PasswordSource.NONE);
+            return new VerifyKey(name, m.type(), m.publicHalf(), m.privateKey());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

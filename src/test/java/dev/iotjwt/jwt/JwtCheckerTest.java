@@ -2,8 +2,8 @@ package dev.iotjwt.jwt;
 
 import dev.iotjwt.diagnose.Finding;
 import dev.iotjwt.diagnose.Severity;
-import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.KeyType;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.testsupport.Fixtures;
@@ -33,18 +33,18 @@ class JwtCheckerTest {
 
     private static KeyMaterial load(String name) {
         try {
-            return new KeyLoader().readPrivateKey(Fixtures.key(name), PasswordSource.NONE);
+            return new KeyReader().privateKey(Fixtures.key(name), PasswordSource.NONE);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static VerifyKey publicOf(KeyMaterial m) {
-        return new VerifyKey(m.source(), m.type(), KeyLoader.publicKeyOf(m), null);
+        return new VerifyKey(m.source(), m.type(), m.publicHalf(), null);
     }
 
     private static VerifyKey privateOf(KeyMaterial m) {
-        return new VerifyKey(m.source(), m.type(), KeyLoader.publicKeyOf(m), m.privateKey());
+        return new VerifyKey(m.source(), m.type(), m.publicHalf(), m.privateKey());
     }
 
     private CheckReport check(String token, VerifyKey... keys) {

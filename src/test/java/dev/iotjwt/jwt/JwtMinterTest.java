@@ -5,8 +5,8 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.SignedJWT;
-import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.testsupport.Fixtures;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JwtMinterTest {
     private static final PasswordSource PASSWORD = Fixtures.PASSWORD_SOURCE;
 
-    private final KeyLoader loader = new KeyLoader();
+    private final KeyReader reader = new KeyReader();
     private final JwtMinter minter = new JwtMinter();
 
     @ParameterizedTest
@@ -67,7 +67,7 @@ class JwtMinterTest {
 
     @Test
     void extraClaimsKeepTheirJsonTypes() throws Exception {
-        KeyMaterial key = loader.readPrivateKey(Fixtures.key("p256_pkcs8.pem"), PasswordSource.NONE);
+        KeyMaterial key = reader.privateKey(Fixtures.key("p256_pkcs8.pem"), PasswordSource.NONE);
         MintedToken t = minter.mint(new MintRequest(key.privateKey(), JwtAlg.ES256, "my-project", Fixtures.NOW,
                 Duration.ofMinutes(20), Map.of("n", ClaimValues.parse("5"), "s", ClaimValues.parse("device-1"),
                 "o", ClaimValues.parse("{\"a\":[1,2.5]}"))));
@@ -79,7 +79,7 @@ class JwtMinterTest {
     }
 
     private MintedToken mint(String file, JwtAlg alg) throws Exception {
-        KeyMaterial key = loader.readPrivateKey(Fixtures.key(file), PASSWORD);
+        KeyMaterial key = reader.privateKey(Fixtures.key(file), PASSWORD);
         return minter.mint(new MintRequest(key.privateKey(), alg, "my-project", Fixtures.NOW, Duration.ofHours(1),
                 Map.of()));
     }

@@ -29,7 +29,7 @@ class SigningProvidersTest {
         assertThat(fallback.describe()).isEqualTo("signing ES256 with Bouncy Castle and RS256 with the JDK (the native"
                 + " provider did not load: not on this platform (test))");
         // a key is converted into Bouncy Castle's own representation once, for ES256 only
-        var ec = new dev.iotjwt.keys.KeyLoader().readPrivateKey(Fixtures.key("p256_sec1.pem"), PasswordSource.NONE);
+        var ec = new dev.iotjwt.keys.KeyReader().privateKey(Fixtures.key("p256_sec1.pem"), PasswordSource.NONE);
         assertThat(fallback.translate(ec.privateKey(), JwtAlg.ES256).getClass().getName()).contains("bouncycastle");
     }
 
@@ -65,7 +65,7 @@ class SigningProvidersTest {
             assertThat(jwt.getJWTClaimsSet().getIssueTime().toInstant()).isEqualTo(Fixtures.NOW);
         }
         // RS256 is deterministic: the JDK's signature is the one the native provider and a single mint make
-        String single = new JwtMinter().compact(new MintRequest(new dev.iotjwt.keys.KeyLoader().readPrivateKey(
+        String single = new JwtMinter().compact(new MintRequest(new dev.iotjwt.keys.KeyReader().privateKey(
                 Fixtures.key("rsa2048_pkcs1.pem"), PasswordSource.NONE).privateKey(), JwtAlg.RS256, "proj", Fixtures.NOW,
                 Duration.ofHours(1), java.util.Map.of()), null);
         assertThat(results.get(1).token()).isEqualTo(single);

@@ -43,7 +43,7 @@ class KeyReaderFuzzTest {
             };
         };
         try {
-            List<KeyMaterial> items = new KeyLoader().parse(file, SOURCE, passwords);
+            List<KeyMaterial> items = new KeyReader().parse(file, SOURCE, passwords).usable();
             if (items.isEmpty()) {
                 throw new AssertionError("no key material and no exception");
             }

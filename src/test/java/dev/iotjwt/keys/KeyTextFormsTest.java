@@ -18,15 +18,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Key bytes as firmware people hold them (made by make-fixtures.sh with xxd, hexdump and openssl). */
 class KeyTextFormsTest {
-    private final KeyLoader loader = new KeyLoader();
+    private final KeyReader reader = new KeyReader();
 
     private KeyMaterial read(String file) throws InputException {
-        return loader.read(Fixtures.key(file), PasswordSource.NONE).get(0);
+        return reader.read(Fixtures.key(file), PasswordSource.NONE).usable().get(0);
     }
 
     private byte[] parse(String text) throws InputException {
-        KeyMaterial m = loader.parse(text.getBytes(StandardCharsets.UTF_8), "pasted", PasswordSource.NONE).get(0);
-        return KeyLoader.publicKeyOf(m).getEncoded();
+        KeyMaterial m = reader.parse(text.getBytes(StandardCharsets.UTF_8), "pasted", PasswordSource.NONE).usable()
+                .get(0);
+        return m.publicHalf().getEncoded();
     }
 
     @ParameterizedTest
@@ -45,7 +46,7 @@ class KeyTextFormsTest {
         KeyMaterial ref = read(reference);
         assertThat(m.container()).isEqualTo(container);
         assertThat(m.encoding()).isEqualTo(encoding);
-        assertThat(KeyLoader.publicKeyOf(m).getEncoded()).isEqualTo(KeyLoader.publicKeyOf(ref).getEncoded());
+        assertThat(m.publicHalf().getEncoded()).isEqualTo(ref.publicHalf().getEncoded());
         if (ref.privateKey() != null) {
             assertThat(m.privateKey()).isNotNull();
             if (m.privateKey() instanceof ECPrivateKey ec) {
@@ -69,8 +70,8 @@ class KeyTextFormsTest {
     void aShortScalarIsPaddedAndSaysSo() throws Exception {
         String hex = HexFormat.ofDelimiter(":").formatHex(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
                 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31});
-        KeyMaterial m = loader.parse(("priv:\n    " + hex + "\n").getBytes(StandardCharsets.UTF_8), "pasted",
-                PasswordSource.NONE).get(0);
+        KeyMaterial m = reader.parse(("priv:\n    " + hex + "\n").getBytes(StandardCharsets.UTF_8), "pasted",
+                PasswordSource.NONE).usable().get(0);
         assertThat(m.note()).contains("31 bytes").contains("00:");
         assertThat(((ECPrivateKey) m.privateKey()).getS().intValue() & 0xff).isEqualTo(31);
     }
@@ -86,7 +87,7 @@ class KeyTextFormsTest {
         }
         decimal.append("};");
         string.append("\";");
-        byte[] expected = KeyLoader.publicKeyOf(read("p256_public.pem")).getEncoded();
+        byte[] expected = read("p256_public.pem").publicHalf().getEncoded();
         assertThat(parse(decimal.toString())).isEqualTo(expected);
         assertThat(parse(string.toString())).isEqualTo(expected);
     }
@@ -97,11 +98,12 @@ class KeyTextFormsTest {
         assertThatThrownBy(() -> parse(fingerprint)).isInstanceOf(InputException.class)
                 .hasMessageContaining("text without a PEM block");
         String scalar30 = "30:" + HexFormat.ofDelimiter(":").formatHex(new byte[30]) + ":01";
-        KeyMaterial m = loader.parse(scalar30.getBytes(StandardCharsets.UTF_8), "pasted", PasswordSource.NONE).get(0);
+        KeyMaterial m = reader.parse(scalar30.getBytes(StandardCharsets.UTF_8), "pasted", PasswordSource.NONE).usable()
+                .get(0);
         assertThat(m.container()).isEqualTo(Container.RAW_EC_SCALAR);
         assertThat(((ECPrivateKey) m.privateKey()).getS().toByteArray()[0]).isEqualTo((byte) 0x30);
         String header = Files.readString(Fixtures.key("p256_sec1_c_array.h"));
-        byte[] expected = KeyLoader.publicKeyOf(read("p256_sec1.pem")).getEncoded();
+        byte[] expected = read("p256_sec1.pem").publicHalf().getEncoded();
         assertThat(parse(header + "\n" + header.replace("p256_sec1_der", "other"))).isEqualTo(expected);
         String fragment = header.substring(header.indexOf('{') + 1, header.indexOf('}')).strip();
         assertThat(parse(fragment)).isEqualTo(expected);

@@ -1,8 +1,8 @@
 package dev.iotjwt.cli.options;
 
 import dev.iotjwt.InputException;
+import dev.iotjwt.InputFiles;
 import dev.iotjwt.cli.CliContext;
-import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.PasswordSource;
 import picocli.CommandLine.Option;
 
@@ -33,7 +33,7 @@ public final class KeyPasswordOptions {
     static char[] fromFile(String option, Path file) throws InputException {
         byte[] bytes;
         try {
-            bytes = KeyLoader.readFile(file);
+            bytes = InputFiles.read(file);
         } catch (InputException e) {
             String quoted = dev.iotjwt.Messages.quote(file.toString(), 300);
             if (looksLikePath(file.toString())) {

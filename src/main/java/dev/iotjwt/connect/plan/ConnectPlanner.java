@@ -1,6 +1,7 @@
 package dev.iotjwt.connect.plan;
 
 import dev.iotjwt.InputException;
+import dev.iotjwt.InputFiles;
 import dev.iotjwt.connect.ConnectRequest;
 import dev.iotjwt.connect.Profile;
 import dev.iotjwt.diagnose.Finding;
@@ -8,8 +9,8 @@ import dev.iotjwt.jwt.JwtAlg;
 import dev.iotjwt.jwt.JwtMinter;
 import dev.iotjwt.jwt.MintRequest;
 import dev.iotjwt.jwt.VerifyKey;
-import dev.iotjwt.keys.KeyLoader;
 import dev.iotjwt.keys.KeyMaterial;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.mqtt.ClientIds;
 import dev.iotjwt.time.Times;
@@ -95,7 +96,7 @@ public final class ConnectPlanner {
         List<VerifyKey> keys = new ArrayList<>();
         if (token.key() != null) {
             Path keyFile = token.key();
-            KeyMaterial m = new KeyLoader().readPrivateKey(keyFile, token.passwords());
+            KeyMaterial m = new KeyReader().privateKey(keyFile, token.passwords());
             JwtAlg alg = JwtAlg.forKey(m.type(), keyFile.toString());
             alg.requireUsable(m.type(), keyFile.toString());
             String aud = device.audience().get();
@@ -104,10 +105,10 @@ public final class ConnectPlanner {
             token0 = mint.apply(now);
             fresh = () -> mint.apply(clock.instant());
             origin = "minted from " + keyFile + " (" + alg + ", " + Times.human(token.ttl()) + ")";
-            keys.add(new VerifyKey(keyFile.toString(), m.type(), KeyLoader.publicKeyOf(m), null));
+            keys.add(new VerifyKey(keyFile.toString(), m.type(), m.publicHalf(), null));
         } else if (token.jwt().startsWith("@")) {
             String file = token.jwt().substring(1);
-            token0 = new String(KeyLoader.readFile(Path.of(file)), StandardCharsets.UTF_8).strip();
+            token0 = new String(InputFiles.read(Path.of(file)), StandardCharsets.UTF_8).strip();
             origin = "read from " + file;
         } else {
             token0 = token.jwt().strip();

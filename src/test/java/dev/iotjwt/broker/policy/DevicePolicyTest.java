@@ -3,7 +3,7 @@ package dev.iotjwt.broker.policy;
 import dev.iotjwt.broker.DeviceAuthenticator;
 import dev.iotjwt.broker.Registry;
 import dev.iotjwt.diagnose.Finding;
-import dev.iotjwt.keys.KeyLoader;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.testsupport.Fixtures;
 import dev.iotjwt.testsupport.TokenForge;
@@ -50,7 +50,7 @@ class DevicePolicyTest {
 
     @BeforeAll
     static void keys() throws Exception {
-        ec = new KeyLoader().readPrivateKey(Fixtures.key("p256_sec1.pem"), PasswordSource.NONE).privateKey();
+        ec = new KeyReader().privateKey(Fixtures.key("p256_sec1.pem"), PasswordSource.NONE).privateKey();
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         stranger = g.generateKeyPair().getPrivate();

@@ -4,7 +4,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.iotjwt.broker.DeviceAuthenticator;
 import dev.iotjwt.broker.Registry;
-import dev.iotjwt.keys.KeyLoader;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.testsupport.Fixtures;
 import dev.iotjwt.testsupport.TokenForge;
@@ -52,7 +52,7 @@ class GatewayPolicyTest {
 
     @BeforeAll
     static void keys() throws Exception {
-        ec = new KeyLoader().readPrivateKey(Fixtures.key("p256_sec1.pem"), PasswordSource.NONE).privateKey();
+        ec = new KeyReader().privateKey(Fixtures.key("p256_sec1.pem"), PasswordSource.NONE).privateKey();
         Registry r = new Registry("my-project", "us-central1", "my-registry", new LinkedHashMap<>());
         for (String id : List.of("gw-1", "dev-a", "dev-b", "plain")) {
             r = r.with(Registry.deviceOf(id, Fixtures.key("p256_public.pem"), null));

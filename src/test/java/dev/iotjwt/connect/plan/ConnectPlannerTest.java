@@ -5,7 +5,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.iotjwt.InputException;
 import dev.iotjwt.connect.ConnectRequest;
 import dev.iotjwt.connect.Profile;
-import dev.iotjwt.keys.KeyLoader;
+import dev.iotjwt.keys.KeyReader;
 import dev.iotjwt.keys.PasswordSource;
 import dev.iotjwt.testsupport.Fixtures;
 import dev.iotjwt.tls.TlsSettings;
@@ -62,7 +62,7 @@ class ConnectPlannerTest {
         assertThat(plan.privateKeyFile()).isEqualTo(Fixtures.key("p256_sec1.pem"));
         assertThat(r.tokenOrigin()).isEqualTo("minted from " + Fixtures.key("p256_sec1.pem") + " (ES256, 20 m)");
         SignedJWT jwt = SignedJWT.parse(r.token());
-        ECPublicKey pub = (ECPublicKey) new KeyLoader().readPublicKey(Fixtures.key("p256_public.pem"),
+        ECPublicKey pub = (ECPublicKey) new KeyReader().publicKey(Fixtures.key("p256_public.pem"),
                 PasswordSource.NONE).publicKey();
         assertThat(jwt.verify(new ECDSAVerifier(pub))).isTrue();
         assertThat(jwt.getJWTClaimsSet().getAudience()).containsExactly("my-project");

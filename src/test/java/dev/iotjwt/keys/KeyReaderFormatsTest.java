@@ -15,10 +15,10 @@ import java.nio.file.Files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class KeyLoaderTest {
+class KeyReaderFormatsTest {
     private static final PasswordSource PASSWORD = Fixtures.PASSWORD_SOURCE;
 
-    private final KeyLoader loader = new KeyLoader();
+    private final KeyReader reader = new KeyReader();
 
     @ParameterizedTest
     @CsvSource({
@@ -40,7 +40,7 @@ class KeyLoaderTest {
     })
     void recognisesContainerEncodingAndType(String file, Container container, Encoding encoding, boolean encrypted,
                                             String type) throws Exception {
-        KeyMaterial m = loader.readPrivateKey(Fixtures.key(file), PASSWORD);
+        KeyMaterial m = reader.privateKey(Fixtures.key(file), PASSWORD);
         assertThat(m.kind()).isEqualTo(Kind.PRIVATE_KEY);
         assertThat(m.container()).isEqualTo(container);
         assertThat(m.encoding()).isEqualTo(encoding);
@@ -63,7 +63,7 @@ class KeyLoaderTest {
     })
     void publicKeyComesFromPrivateKeysPublicKeysAndCertificates(String file, String publicDer, String alg)
             throws Exception {
-        KeyMaterial m = loader.readPublicKey(Fixtures.key(file), PASSWORD);
+        KeyMaterial m = reader.publicKey(Fixtures.key(file), PASSWORD);
         assertThat(m.publicKey().getEncoded())
                 .isEqualTo(Fixtures.jdkPublicKey(publicDer, alg).getEncoded());
     }
@@ -72,14 +72,14 @@ class KeyLoaderTest {
     void bareBase64WithoutPemArmourIsRead() throws Exception {
         byte[] der = Files.readAllBytes(Fixtures.key("p256_pkcs8.der"));
         byte[] b64 = java.util.Base64.getMimeEncoder().encode(der);
-        KeyMaterial m = loader.parse(b64, "pasted.txt", PasswordSource.NONE).get(0);
+        KeyMaterial m = reader.parse(b64, "pasted.txt", PasswordSource.NONE).usable().get(0);
         assertThat(m.encoding()).isEqualTo(Encoding.BASE64);
         assertThat(m.type().isP256()).isTrue();
     }
 
     @Test
     void encryptedKeyWithoutPasswordSaysHowToGiveOne() {
-        assertThatThrownBy(() -> loader.readPrivateKey(Fixtures.key("p256_pkcs8_enc.pem"), PasswordSource.NONE))
+        assertThatThrownBy(() -> reader.privateKey(Fixtures.key("p256_pkcs8_enc.pem"), PasswordSource.NONE))
                 .isInstanceOf(InputException.class)
                 .hasMessageContaining("p256_pkcs8_enc.pem")
                 .hasMessageContaining("encrypted PKCS#8 private key and no password was given");
@@ -88,8 +88,8 @@ class KeyLoaderTest {
     @Test
     void openSshKeysAreNamed() {
         String openssh = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
-        assertThatThrownBy(() -> loader.parse(openssh.getBytes(StandardCharsets.US_ASCII), "id_ed25519",
-                PasswordSource.NONE))
+        assertThatThrownBy(() -> reader.parse(openssh.getBytes(StandardCharsets.US_ASCII), "id_ed25519",
+                PasswordSource.NONE).usable())
                 .hasMessageContaining("OpenSSH private key")
                 .extracting(e -> ((InputException) e).hint()).asString().contains("ssh-keygen -p -m PKCS8");
     }
