@@ -72,6 +72,11 @@ final class BenchNetwork implements AutoCloseable {
     static BenchNetwork open(InetSocketAddress address, String host, List<X509Certificate> roots, Instant verifyAt,
                              Duration timeout, boolean preferNative) throws GeneralSecurityException, SSLException {
         SslProvider provider = preferNative && OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+        if (provider == SslProvider.JDK && System.getProperty("jdk.tls.namedGroups") == null) {
+            // P-256 key exchange first, as embedded TLS stacks offer it (the JDK's default x25519 has no native
+            // implementation here); set after Netty's OpenSsl class has loaded, which logs the property otherwise
+            System.setProperty("jdk.tls.namedGroups", "secp256r1,x25519,secp384r1");
+        }
         SslContextBuilder b = SslContextBuilder.forClient()
                 .sslProvider(provider)
                 .trustManager(new HostChecking(TlsContexts.pkix(roots, verifyAt), host))

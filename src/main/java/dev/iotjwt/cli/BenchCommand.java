@@ -127,13 +127,8 @@ final class BenchCommand implements Callable<Integer> {
         int port = broker.port(8883);
         List<Path> ca = broker.ca();
         boolean nativeTls = tlsProvider.preferNative();
-        // the simulated devices must not be the bottleneck: BoringSSL for their TLS where it loads; else the JDK's
-        // engine on native crypto, with P-256 key exchange first (as embedded TLS stacks offer it; the JDK's default
-        // x25519 has no native implementation here)
+        // the simulated devices must not be the bottleneck: native crypto where it loads (BenchNetwork picks the engine)
         String crypto = dev.iotjwt.jwt.SigningProviders.installForProcess();
-        if (System.getProperty("jdk.tls.namedGroups") == null) {
-            System.setProperty("jdk.tls.namedGroups", "secp256r1,x25519,secp384r1");
-        }
         LoadBench.Fleet fleet = LoadBench.load(keys);
         SecretWarnings.privateKeyFile(spec.commandLine(), keys.resolve("keys.jsonl"),
                 "sign as any device of the fleet");
