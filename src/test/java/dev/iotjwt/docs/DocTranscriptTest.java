@@ -211,7 +211,7 @@ class DocTranscriptTest {
         return dir;
     }
 
-    private static void copy(Path from, Path to) throws IOException {
+    static void copy(Path from, Path to) throws IOException {
         try (Stream<Path> s = Files.list(from)) {
             for (Path p : s.filter(Files::isRegularFile).toList()) {
                 Path t = to.resolve(p.getFileName());
