@@ -90,6 +90,7 @@ class LiveTranscriptTest {
     /** The peers a block's {@code server=} names; each listens on 127.0.0.1 and stops by itself. */
     static final Map<String, String> SERVERS = Map.of(
             "bridge", "iotjwt broker --device my-device=examples/demo_ec_public.pem, state in ~/.iotjwt/broker",
+            "bridge-api", "iotjwt broker --api-port 0, no devices, state in ~/.iotjwt/broker (where device finds it)",
             "bridge-require-sni", "the same with --require-sni",
             "proxy", "a TLS server presenting a self-signed EC P-256 'Corporate Proxy CA' for localhost (interception)",
             "ecdsa", "a TLS server with an EC P-256 certificate for localhost, answering CONNACK 0");
@@ -231,10 +232,10 @@ class LiveTranscriptTest {
             String name = spec.substring(0, spec.indexOf(':'));
             int port = Integer.parseInt(spec.substring(spec.indexOf(':') + 1));
             switch (name) {
-                case "bridge", "bridge-require-sni" -> {
-                    List<String> args = new ArrayList<>(List.of("broker", "--device",
-                            "my-device=" + dir.resolve("examples/demo_ec_public.pem"), "--port", "0",
-                            "--stop-after", "120s"));
+                case "bridge", "bridge-require-sni", "bridge-api" -> {
+                    List<String> args = new ArrayList<>(List.of("broker", "--port", "0", "--stop-after", "120s"));
+                    args.addAll(name.equals("bridge-api") ? List.of("--api-port", "0") : List.of("--device",
+                            "my-device=" + dir.resolve("examples/demo_ec_public.pem")));
                     if (name.equals("bridge-require-sni")) {
                         args.add("--require-sni");
                     }
@@ -270,7 +271,7 @@ class LiveTranscriptTest {
             List<Printed> printed = new ArrayList<>();
             Map<Integer, Background> background = new LinkedHashMap<>();
             for (Step step : steps) {
-                if (step.background()) {
+                if (step.background() || step.args().get(0).equals("broker")) {
                     background.put(printed.size(), start(step));
                     printed.add(null);
                 } else {
