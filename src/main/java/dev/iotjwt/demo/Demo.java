@@ -213,6 +213,10 @@ public final class Demo {
             boolean configArrived = connect.steps().stream().anyMatch(s -> s.id().equals("session")
                     && s.facts().values().stream().anyMatch(v -> v.contains(CONFIG)));
             Live live = live(broker, ca, tls, clientId, token.token(), timeout, now);
+            // the bridge logs a device's disconnect on its own thread, after the device has gone: wait for the last
+            // one, so that the log shown ends each connection it shows (it did so only when the bridge was quick)
+            await(() -> log.stream().filter(e -> e.kind().equals("accepted")).count() <= log.stream()
+                    .filter(e -> e.kind().equals("disconnected") || e.kind().equals("dropped")).count(), timeout);
             boolean ok = connect.ok() && configArrived && !received.isEmpty() && live.ok() && !refusal.ok()
                     && refusedForPadding;
             return new Report(ok, dir, broker.port(), clientId, Fingerprints.sha256(key.publicHalf()),
