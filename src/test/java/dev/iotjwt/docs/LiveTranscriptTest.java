@@ -21,13 +21,16 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -106,7 +109,8 @@ class LiveTranscriptTest {
     /** The peers a block's {@code server=} names; each listens on 127.0.0.1 and stops by itself. */
     static final Map<String, String> SERVERS = Map.of(
             "bridge", "iotjwt broker --device my-device=examples/demo_ec_public.pem, state in ~/.iotjwt/broker",
-            "bridge-api", "iotjwt broker --api-port 0, no devices, state in ~/.iotjwt/broker (where device finds it)",
+            "bridge-api", "iotjwt broker --api-port 0, no devices, state in ~/.iotjwt/broker (where device finds it);"
+                    + " its PORT is 0: the block names neither of its ports",
             "bridge-require-sni", "the same with --require-sni",
             "proxy", "a TLS server presenting localhost issued by its EC P-256 'Corporate Proxy CA', sent too (interception)",
             "ecdsa", "a TLS server with an EC P-256 certificate for localhost, answering CONNACK 0");
@@ -125,7 +129,7 @@ class LiveTranscriptTest {
                 Set<Vary> vary = EnumSet.noneOf(Vary.class);
                 for (String v : attrs.getOrDefault("vary", "").split(",")) {
                     if (!v.isEmpty()) {
-                        vary.add(Vary.valueOf(v.toUpperCase(java.util.Locale.ROOT)));
+                        vary.add(Vary.valueOf(v.toUpperCase(Locale.ROOT)));
                     }
                 }
                 List<Printed> printed;
@@ -149,14 +153,13 @@ class LiveTranscriptTest {
                                 + p.step().expected() + "--- the command printed:\n" + p.err() + p.out());
                     }
                     String shown = same ? p.step().expected() : p.err() + p.out();
-                    written.append(p.step().commandText()).append(shown.stripTrailing()).append('\n');
-                    if (shown.strip().isEmpty()) {
-                        written.setLength(written.length() - 1);
-                        written.append(shown.isEmpty() ? "" : "\n");
+                    written.append(p.step().commandText());
+                    if (!shown.isBlank()) {
+                        written.append(shown.stripTrailing()).append('\n');
                     }
                 }
                 m.appendReplacement(rewritten, Matcher.quoteReplacement(text.substring(m.start(), m.start(3))
-                        + written.toString().replaceAll("\n+$", "\n") + "```"));
+                        + written + "```"));
             }
             m.appendTail(rewritten);
             if (Boolean.getBoolean("docs.write")) {
@@ -268,7 +271,10 @@ class LiveTranscriptTest {
                     }
                     Background b = new Background(context(), args);
                     peers.add(b);
-                    ports.put(port, b.await(LISTENING));
+                    int listening = b.await(LISTENING);
+                    if (port != 0) {
+                        ports.put(port, listening);
+                    }
                 }
                 case "proxy" -> {
                     TestPki proxy = TestPki.ecRoot("Corporate Proxy CA", now);
@@ -387,8 +393,8 @@ class LiveTranscriptTest {
             for (AutoCloseable p : peers) {
                 p.close();
             }
-            try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
-                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            try (Stream<Path> all = Files.walk(dir)) {
+                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);
                 }
             }
