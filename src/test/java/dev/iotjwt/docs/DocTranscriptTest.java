@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (as copies readable by their owner only, as the README asks) and no environment, and what it printed (standard
  * error, then standard output) must be the text under it. ES256 signatures differ at every signing and are compared
  * by shape only. With {@code -Ddocs.write=true} the test writes what the commands printed into the docs instead:
- * {@code ./mvnw -q test-compile surefire:test@default-test -Dtest=DocTranscriptTest -Ddocs.write=true}.
+ * {@code ./mvnw -q test-compile surefire:test@default-test -Dtest=DocTranscriptTest -Ddocs.write=true}. The
+ * transcripts that need a live peer (a bridge, a TLS server) are {@link LiveTranscriptTest}'s.
  */
 class DocTranscriptTest {
     private static final Pattern MARK = Pattern.compile("<!-- transcript now=(\\S+) -->\\n```console\\n(.*?)```",
