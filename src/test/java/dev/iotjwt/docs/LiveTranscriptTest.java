@@ -42,7 +42,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * owner-only copies of {@code examples/} and the key fixtures, and what earlier commands of the block made there.
  * <ul>
  * <li>{@code $ ./iotjwt broker … --port PORT &} starts the bridge in the background, on a free port printed as PORT
- * ({@code --api-port} the same); the later commands dial it when they name PORT. The text under it is everything it printed until the block ended, when it is stopped as by Ctrl-C.</li>
+ * ({@code --api-port} the same); the later commands dial it when they name PORT. The text under it is everything it
+ * printed (standard error and output, either first) until the block ended, when it is stopped as by Ctrl-C. A
+ * {@code broker} line without {@code &} runs the same way and must be the last of its block (the Ctrl-C that stops
+ * it is not shown). Before the next command runs, the bridge must have logged the end of every device it accepted.
+ * </li>
  * <li>{@code server=NAME:PORT} starts, before the block, the peer of {@link #SERVERS} named NAME, on a free port
  * printed and dialled as PORT. Its own output is not part of the transcript.</li>
  * <li>A line {@code …} alone in the output stands for lines the page leaves out; a {@code # comment} after a command
@@ -50,7 +54,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <li>What differs at every run is compared by shape, only as the block's {@code vary=} allows: the rules are
  * {@link Vary}. Everything else, and ES256 signatures as {@link DocTranscriptTest} compares them, is exact.</li>
  * </ul>
- * With {@code -Ddocs.write=true} the blocks that differ are rewritten with what the commands printed:
+ * With {@code -Ddocs.write=true} the commands whose output differs get what they printed instead (their {@code …}
+ * gone):
  * {@code ./mvnw -q test-compile surefire:test@default-test -Dtest=LiveTranscriptTest -Ddocs.write=true}.
  */
 class LiveTranscriptTest {
@@ -112,7 +117,8 @@ class LiveTranscriptTest {
             "bridge-api", "iotjwt broker --api-port 0, no devices, state in ~/.iotjwt/broker (where device finds it);"
                     + " its PORT is 0: the block names neither of its ports",
             "bridge-require-sni", "the same with --require-sni",
-            "proxy", "a TLS server presenting localhost issued by its EC P-256 'Corporate Proxy CA', sent too (interception)",
+            "proxy", "a TLS server presenting localhost issued by its EC P-256 'Corporate Proxy CA', sent too"
+                    + " (interception)",
             "ecdsa", "a TLS server with an EC P-256 certificate for localhost, answering CONNACK 0");
 
     @Test
@@ -278,8 +284,8 @@ class LiveTranscriptTest {
                 }
                 case "proxy" -> {
                     TestPki proxy = TestPki.ecRoot("Corporate Proxy CA", now);
-                    TlsTestServer s = new TlsTestServer().chain(proxy.leaf("localhost").plus(proxy.root())).lifetime(Duration.ofMinutes(2))
-                            .start();
+                    TlsTestServer s = new TlsTestServer().chain(proxy.leaf("localhost").plus(proxy.root()))
+                            .lifetime(Duration.ofMinutes(2)).start();
                     peers.add(s);
                     ports.put(port, s.port());
                 }
