@@ -381,10 +381,13 @@ class LiveTranscriptTest {
             return a;
         }
 
-        /** A word naming something in the block's folder (its first segment exists there) is resolved there. */
+        /**
+         * A relative path whose first folder is in the block's folder ({@code examples/…}, {@code fleet/…}) is resolved
+         * there; a single word is not ({@code --topic state} next to a folder {@code state}).
+         */
         String file(String word) {
-            String first = word.contains("/") ? word.substring(0, word.indexOf('/')) : word;
-            return !first.isEmpty() && !first.startsWith("-") && Files.exists(dir.resolve(first))
+            int slash = word.indexOf('/');
+            return slash > 0 && !word.startsWith("-") && Files.isDirectory(dir.resolve(word.substring(0, slash)))
                     ? dir.resolve(word).toString() : word;
         }
 
