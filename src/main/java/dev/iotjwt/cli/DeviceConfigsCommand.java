@@ -6,7 +6,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
@@ -21,14 +20,11 @@ final class DeviceConfigsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "ID", description = "The device's id or numeric id.")
-    String id;
-
     @Option(names = "--num", paramLabel = "N", description = "At most N versions (default: all that are kept).")
     Integer num;
 
     @Mixin
-    DeviceApiOptions api;
+    DeviceRefOptions device;
 
     DeviceConfigsCommand(CliContext context) {
         this.context = context;
@@ -36,10 +32,10 @@ final class DeviceConfigsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException {
-        DeviceCommand.checkId(spec, id, "device");
+        String id = device.id();
         if (num != null && num < 1) {
             throw new ParameterException(spec.commandLine(), "--num must be at least 1");
         }
-        return api.call(spec, context, client -> client.configVersions(id, num), DeviceView::configs);
+        return device.api().call(spec, context, client -> client.configVersions(id, num), DeviceView::configs);
     }
 }

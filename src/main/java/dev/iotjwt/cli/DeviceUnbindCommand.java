@@ -1,11 +1,11 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
+import dev.iotjwt.cli.options.Checks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
@@ -20,14 +20,11 @@ final class DeviceUnbindCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "ID", description = "The device's id or numeric id.")
-    String id;
-
     @Option(names = "--gateway", paramLabel = "GW", required = true, description = "The gateway's id or numeric id.")
     String gateway;
 
     @Mixin
-    DeviceApiOptions api;
+    DeviceRefOptions device;
 
     DeviceUnbindCommand(CliContext context) {
         this.context = context;
@@ -35,9 +32,9 @@ final class DeviceUnbindCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException {
-        DeviceCommand.checkId(spec, id, "device");
-        DeviceCommand.checkId(spec, gateway, "--gateway");
-        return api.call(spec, context,
+        String id = device.id();
+        Checks.deviceId(spec.commandLine(), "--gateway", gateway);
+        return device.api().call(spec, context,
                 client -> client.unbind(id, gateway), json -> id + " unbound from gateway " + gateway
                 + System.lineSeparator());
     }

@@ -1,5 +1,7 @@
 package dev.iotjwt.cli.options;
 
+import dev.iotjwt.Messages;
+import dev.iotjwt.broker.Registry;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
@@ -45,5 +47,17 @@ public final class Checks {
     /** Whether FLAG was typed (not just defaulted). */
     public static boolean given(CommandLine cl, String flag) {
         return cl.getParseResult() != null && cl.getParseResult().hasMatchedOption(flag);
+    }
+
+    /**
+     * {@code WHAT 'ID' is neither a device id (…) nor a numeric id} unless {@code id} is a device or gateway id as
+     * the device manager API names it: IoT Core's id rule, or a numeric id; returns it.
+     */
+    public static String deviceId(CommandLine cl, String what, String id) {
+        if (!Registry.validId(id) && !id.matches("[0-9]{1,19}")) {
+            throw new ParameterException(cl, what + " '" + Messages.quote(id, 60) + "' is neither a device id ("
+                    + Registry.ID_RULE + ") nor a numeric id");
+        }
+        return id;
     }
 }
