@@ -1,11 +1,11 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
+import dev.iotjwt.cli.options.Checks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
@@ -33,9 +33,7 @@ final class DeviceStatesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InputException {
         String id = device.id();
-        if (num != null && num < 1) {
-            throw new ParameterException(spec.commandLine(), "--num must be at least 1");
-        }
+        Checks.atLeast(spec.commandLine(), "--num", num, 1);
         return device.api().call(spec, context, client -> client.states(id, num), DeviceView::states);
     }
 }

@@ -1,11 +1,9 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
-import dev.iotjwt.cli.options.Checks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
@@ -20,11 +18,8 @@ final class DeviceUnbindCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--gateway", paramLabel = "GW", required = true, description = "The gateway's id or numeric id.")
-    String gateway;
-
     @Mixin
-    DeviceRefOptions device;
+    DeviceBindingOptions binding;
 
     DeviceUnbindCommand(CliContext context) {
         this.context = context;
@@ -32,9 +27,9 @@ final class DeviceUnbindCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException {
-        String id = device.id();
-        Checks.deviceId(spec.commandLine(), "--gateway", gateway);
-        return device.api().call(spec, context,
+        String id = binding.device().id();
+        String gateway = binding.gateway();
+        return binding.device().api().call(spec, context,
                 client -> client.unbind(id, gateway), json -> id + " unbound from gateway " + gateway
                 + System.lineSeparator());
     }

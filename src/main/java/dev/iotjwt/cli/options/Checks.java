@@ -37,6 +37,13 @@ public final class Checks {
         return value;
     }
 
+    /** {@code FLAG must be at least LOW} when {@code value} is below; null (not given) passes. */
+    public static void atLeast(CommandLine cl, String flag, Integer value, int low) {
+        if (value != null && value < low) {
+            throw new ParameterException(cl, flag + " must be at least " + low);
+        }
+    }
+
     /** {@code FLAG goes with OTHER} when FLAG was given on the command line without what it needs. */
     public static void goesWith(CommandLine cl, String flag, boolean otherGiven, String other) {
         if (!otherGiven && given(cl, flag)) {
