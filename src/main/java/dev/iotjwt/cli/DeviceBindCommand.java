@@ -4,8 +4,6 @@ import dev.iotjwt.InputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
@@ -20,14 +18,8 @@ final class DeviceBindCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "ID", description = "The device's id or numeric id.")
-    String id;
-
-    @Option(names = "--gateway", paramLabel = "GW", required = true, description = "The gateway's id or numeric id.")
-    String gateway;
-
     @Mixin
-    DeviceApiOptions api;
+    DeviceBindingOptions binding;
 
     DeviceBindCommand(CliContext context) {
         this.context = context;
@@ -35,9 +27,9 @@ final class DeviceBindCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException {
-        DeviceCommand.checkId(spec, id, "device");
-        DeviceCommand.checkId(spec, gateway, "--gateway");
-        return api.call(spec, context, client -> client.bind(id, gateway), json -> id + " bound to gateway " + gateway
-                + System.lineSeparator());
+        String id = binding.device().id();
+        String gateway = binding.gateway();
+        return binding.device().api().call(spec, context, client -> client.bind(id, gateway), json -> id + " bound to gateway "
+                + gateway + System.lineSeparator());
     }
 }

@@ -1,15 +1,13 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
-import picocli.CommandLine.ArgGroup;
+import dev.iotjwt.cli.options.PayloadOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code iotjwt device command}: a command to a connected device (devices.sendCommandToDevice). */
@@ -23,28 +21,15 @@ final class DeviceCommandCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "ID", description = "The device's id or numeric id.")
-    String id;
-
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Payload data;
-
-    /** The payload: text, or a file's bytes as they are. */
-    static final class Payload {
-        @Option(names = "--data", paramLabel = "TEXT", required = true, description = "The payload, as UTF-8 text.")
-        String text;
-
-        @Option(names = "--data-file", paramLabel = "FILE", required = true, description = "The payload: the"
-                + " file's bytes as they are (binary or text).")
-        Path file;
-    }
+    @Mixin
+    PayloadOptions data;
 
     @Option(names = "--subfolder", paramLabel = "S", description = "The subfolder: the topic"
             + " /devices/ID/commands/S.")
     String subfolder;
 
     @Mixin
-    DeviceApiOptions api;
+    DeviceRefOptions device;
 
     DeviceCommandCommand(CliContext context) {
         this.context = context;
@@ -52,11 +37,11 @@ final class DeviceCommandCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException {
-        DeviceCommand.checkId(spec, id, "device");
-        byte[] bytes = DeviceCommand.payload(data.text, data.file);
+        String id = device.id();
+        byte[] bytes = data.bytes();
         String topic = "/devices/" + id + "/commands" + (subfolder == null || subfolder.isEmpty() ? ""
                 : "/" + subfolder);
-        return api.call(spec, context,
+        return device.api().call(spec, context,
                 client -> client.sendCommand(id, bytes, subfolder), json -> id + ": command sent on " + topic
                 + " (" + bytes.length + " bytes)" + System.lineSeparator());
     }

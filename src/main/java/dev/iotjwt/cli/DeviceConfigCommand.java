@@ -1,16 +1,14 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
-import picocli.CommandLine.ArgGroup;
+import dev.iotjwt.cli.options.PayloadOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code iotjwt device config}: a new config version (devices.modifyCloudToDeviceConfig). */
@@ -24,28 +22,15 @@ final class DeviceConfigCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "ID", description = "The device's id or numeric id.")
-    String id;
-
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Payload data;
-
-    /** The payload: text, or a file's bytes as they are. */
-    static final class Payload {
-        @Option(names = "--data", paramLabel = "TEXT", required = true, description = "The payload, as UTF-8 text.")
-        String text;
-
-        @Option(names = "--data-file", paramLabel = "FILE", required = true, description = "The payload: the"
-                + " file's bytes as they are (binary or text).")
-        Path file;
-    }
+    @Mixin
+    PayloadOptions data;
 
     @Option(names = "--version-to-update", paramLabel = "N", description = "Set it only if the current version is N"
             + " (optimistic concurrency: ABORTED, exit 1, when another change came first).")
     Long versionToUpdate;
 
     @Mixin
-    DeviceApiOptions api;
+    DeviceRefOptions device;
 
     DeviceConfigCommand(CliContext context) {
         this.context = context;
@@ -53,12 +38,12 @@ final class DeviceConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException {
-        DeviceCommand.checkId(spec, id, "device");
+        String id = device.id();
         if (versionToUpdate != null && versionToUpdate < 0) {
             throw new ParameterException(spec.commandLine(), "--version-to-update must not be negative");
         }
-        byte[] bytes = DeviceCommand.payload(data.text, data.file);
-        return api.call(spec, context,
+        byte[] bytes = data.bytes();
+        return device.api().call(spec, context,
                 client -> client.modifyConfig(id, bytes, versionToUpdate), c -> DeviceView.configSet(id, c));
     }
 }

@@ -1,12 +1,11 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
+import dev.iotjwt.cli.options.Checks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
@@ -21,14 +20,11 @@ final class DeviceConfigsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "ID", description = "The device's id or numeric id.")
-    String id;
-
     @Option(names = "--num", paramLabel = "N", description = "At most N versions (default: all that are kept).")
     Integer num;
 
     @Mixin
-    DeviceApiOptions api;
+    DeviceRefOptions device;
 
     DeviceConfigsCommand(CliContext context) {
         this.context = context;
@@ -36,10 +32,8 @@ final class DeviceConfigsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException {
-        DeviceCommand.checkId(spec, id, "device");
-        if (num != null && num < 1) {
-            throw new ParameterException(spec.commandLine(), "--num must be at least 1");
-        }
-        return api.call(spec, context, client -> client.configVersions(id, num), DeviceView::configs);
+        String id = device.id();
+        Checks.atLeast(spec.commandLine(), "--num", num, 1);
+        return device.api().call(spec, context, client -> client.configVersions(id, num), DeviceView::configs);
     }
 }

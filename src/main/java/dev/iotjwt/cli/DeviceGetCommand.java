@@ -4,7 +4,6 @@ import dev.iotjwt.InputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
@@ -19,11 +18,8 @@ final class DeviceGetCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "ID", description = "The device's id or numeric id.")
-    String id;
-
     @Mixin
-    DeviceApiOptions api;
+    DeviceRefOptions device;
 
     DeviceGetCommand(CliContext context) {
         this.context = context;
@@ -31,7 +27,7 @@ final class DeviceGetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InputException {
-        DeviceCommand.checkId(spec, id, "device");
-        return api.call(spec, context, client -> client.get(id), DeviceView::device);
+        String id = device.id();
+        return device.api().call(spec, context, client -> client.get(id), DeviceView::device);
     }
 }

@@ -1,6 +1,7 @@
 package dev.iotjwt.cli;
 
 import dev.iotjwt.InputException;
+import dev.iotjwt.cli.options.Checks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,7 +33,7 @@ final class DeviceListCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InputException {
         if (gateway != null) {
-            DeviceCommand.checkId(spec, gateway, "--gateway");
+            Checks.deviceId(spec.commandLine(), "--gateway", gateway);
         }
         return api.call(spec, context, client -> client.list(gateway), DeviceView::list);
     }

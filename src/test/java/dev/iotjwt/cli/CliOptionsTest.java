@@ -83,7 +83,24 @@ class CliOptionsTest {
             "connect --client-id " + CLIENT_ID + " --jwt a.b.c | give --profile or --host",
             "connect --host h --jwt a.b.c | give --client-id, or --project, --registry and --device",
             "connect --host h --client-id x --device d --jwt a.b.c | give --client-id or"
-                    + " --project/--registry/--device, not both"})
+                    + " --project/--registry/--device, not both",
+            "device get bad/id | device 'bad/id' is neither a device id (a letter, then 2-254 of letters, digits and"
+                    + " - . _ + ~ %, not starting with 'goog') nor a numeric id",
+            "device delete goog-1 | device 'goog-1' is neither a device id",
+            "device states x | device 'x' is neither a device id",
+            "device configs dev-1/x | device 'dev-1/x' is neither a device id",
+            "device config bad/id --data a | device 'bad/id' is neither a device id",
+            "device command bad/id --data-file f | device 'bad/id' is neither a device id",
+            "device bind bad/id --gateway gw-1 | device 'bad/id' is neither a device id",
+            "device unbind dev-1 --gateway g/x | --gateway 'g/x' is neither a device id",
+            "device bind dev-1 --gateway g/x | --gateway 'g/x' is neither a device id",
+            "device list --gateway g/x | --gateway 'g/x' is neither a device id",
+            "device bind dev-1 | missing required option: '--gateway=GW'",
+            "device get | missing required parameter: 'ID'",
+            "device states dev-1 --num 0 | --num must be at least 1",
+            "device configs 12345 --num 0 | --num must be at least 1",
+            "device config dev-1 | missing required argument (specify one of these): (--data=TEXT",
+            "device command dev-1 --data a --data-file f | --data=TEXT, --data-file=FILE are mutually exclusive"})
     void usageErrorsAreOneLineAndExitTwoBeforeAnyInputIsRead(String command, String message) {
         CliRun r = CliRun.run(args(command));
         assertThat(r.exitCode()).as(r.err()).isEqualTo(2);

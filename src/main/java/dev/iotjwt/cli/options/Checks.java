@@ -1,5 +1,7 @@
 package dev.iotjwt.cli.options;
 
+import dev.iotjwt.Messages;
+import dev.iotjwt.broker.Registry;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
@@ -35,6 +37,13 @@ public final class Checks {
         return value;
     }
 
+    /** {@code FLAG must be at least LOW} when {@code value} is below; null (not given) passes. */
+    public static void atLeast(CommandLine cl, String flag, Integer value, int low) {
+        if (value != null && value < low) {
+            throw new ParameterException(cl, flag + " must be at least " + low);
+        }
+    }
+
     /** {@code FLAG goes with OTHER} when FLAG was given on the command line without what it needs. */
     public static void goesWith(CommandLine cl, String flag, boolean otherGiven, String other) {
         if (!otherGiven && given(cl, flag)) {
@@ -45,5 +54,17 @@ public final class Checks {
     /** Whether FLAG was typed (not just defaulted). */
     public static boolean given(CommandLine cl, String flag) {
         return cl.getParseResult() != null && cl.getParseResult().hasMatchedOption(flag);
+    }
+
+    /**
+     * {@code WHAT 'ID' is neither a device id (…) nor a numeric id} unless {@code id} is a device or gateway id as
+     * the device manager API names it: IoT Core's id rule, or a numeric id; returns it.
+     */
+    public static String deviceId(CommandLine cl, String what, String id) {
+        if (!Registry.validId(id) && !id.matches("[0-9]{1,19}")) {
+            throw new ParameterException(cl, what + " '" + Messages.quote(id, 60) + "' is neither a device id ("
+                    + Registry.ID_RULE + ") nor a numeric id");
+        }
+        return id;
     }
 }
