@@ -127,7 +127,7 @@ final class BenchCommand implements Callable<Integer> {
         int port = broker.port(8883);
         List<Path> ca = broker.ca();
         boolean nativeTls = tlsProvider.preferNative();
-        // the simulated devices must not be the bottleneck: native crypto where it loads (BenchNetwork picks the engine)
+        // the simulated devices must not be the bottleneck: native crypto where it loads (BenchNetwork picks TLS)
         String crypto = dev.iotjwt.jwt.SigningProviders.installForProcess();
         LoadBench.Fleet fleet = LoadBench.load(keys);
         SecretWarnings.privateKeyFile(spec.commandLine(), keys.resolve("keys.jsonl"),

@@ -129,7 +129,8 @@ final class BrokerCommand implements Callable<Integer> {
             + " lines instead of printing it.")
     Path eventsFile;
 
-    @Option(names = "--api-port", paramLabel = "PORT", converter = Converters.ListenPortConverter.class, description = "Also serve the Cloud IoT Core v1 device manager"
+    @Option(names = "--api-port", paramLabel = "PORT", converter = Converters.ListenPortConverter.class,
+            description = "Also serve the Cloud IoT Core v1 device manager"
             + " REST API (devices, configs, commands, states, gateway bindings) over plain HTTP on this port of the"
             + " --bind address; 0 picks a free one. What it changes is kept in the state folder.")
     Integer apiPort;
