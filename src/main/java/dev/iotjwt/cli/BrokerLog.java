@@ -37,6 +37,22 @@ final class BrokerLog implements BrokerListener {
         this.json = json;
     }
 
+    /** Devices named in the banner at most: a fleet's registry would otherwise fill the screen. */
+    static final int IDS_SHOWN = 20;
+
+    /** The first {@link #IDS_SHOWN} ids, then how many more. */
+    static String someIds(java.util.Collection<String> ids) {
+        StringBuilder b = new StringBuilder();
+        int n = 0;
+        for (String id : ids) {
+            if (n == IDS_SHOWN) {
+                return b.append(" and ").append(ids.size() - n).append(" more").toString();
+            }
+            b.append(n++ == 0 ? "" : ", ").append(id);
+        }
+        return b.toString();
+    }
+
     void started(LocalBroker broker, boolean defaultState, String crypto) {
         Registry r = broker.registry();
         String bind = broker.settings().bind();
@@ -45,13 +61,13 @@ final class BrokerLog implements BrokerListener {
                 .append(broker.port()).append(", TLS only, MQTT 3.1.1\n");
         b.append("  registry  ").append(r.clientIdOf("").replaceAll("/devices/$", "")).append(" (")
                 .append(r.devices().size()).append(r.devices().size() == 1 ? " device: " : " devices: ")
-                .append(r.devices().isEmpty() ? "create them through the API" : String.join(", ",
-                        r.devices().keySet())).append(")\n");
+                .append(r.devices().isEmpty() ? "create them through the API" : someIds(r.devices().keySet()))
+                .append(")\n");
         b.append("  CA        ").append(broker.pki().caFile().toAbsolutePath())
                 .append(broker.pkiCreated() ? " (created now)"
                 : " (reused)").append(": the root devices must trust\n");
-        b.append("  server    certificate for ").append(String.join(", ", dev.iotjwt.tls.Certificates.sans(broker.pki().serverChain()
-                .get(0)))).append(broker.settings().requireSni() ? "; SNI required" : "").append('\n');
+        b.append("  server    certificate for ").append(String.join(", ", dev.iotjwt.tls.Certificates.sans(
+                broker.pki().serverChain().get(0)))).append(broker.settings().requireSni() ? "; SNI required" : "").append('\n');
         b.append("  judging   as IoT Core did: aud = ").append(r.project()).append(", iat/exp within ")
                 .append(dev.iotjwt.time.Times.human(broker.settings().skew())).append(" skew, lifetime <= 24 h,")
                 .append(" refusals answered with CONNACK 5").append(broker.settings().strict()
