@@ -123,6 +123,11 @@ class LiveTranscriptTest {
 
     @Test
     void everyLiveTranscriptIsWhatTheCommandsPrintAgainstTheirPeer() throws Exception {
+        // the pages show the reference platform (Linux x86-64): TLS by BoringSSL, crypto by AWS-LC; where either
+        // native library does not load, the banner, bench's last line and the suites the bridge takes differ
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.netty.handler.ssl.OpenSsl.isAvailable()
+                && com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider.INSTANCE.getLoadingError() == null,
+                "BoringSSL or AWS-LC does not load here: the transcripts were recorded with both");
         List<String> wrong = new ArrayList<>();
         int checked = 0;
         for (Path doc : DocTranscriptTest.docs()) {
