@@ -23,7 +23,6 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -36,6 +35,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * What the simulated devices share: two event loops (epoll where it loads) and one verifying TLS client context,
@@ -139,7 +139,7 @@ final class BenchNetwork implements AutoCloseable {
      * PKIX, then the host name asked for against the server certificate's names: the same check the tool's sockets
      * make ({@code ChainRecorder}), whichever engine runs the handshake.
      */
-    private static final class HostChecking extends X509ExtendedTrustManager {
+    private static final class HostChecking implements X509TrustManager {
         private final X509ExtendedTrustManager pkix;
         private final String host;
 
@@ -148,41 +148,13 @@ final class BenchNetwork implements AutoCloseable {
             this.host = host;
         }
 
-        private void check(X509Certificate[] certs, String authType) throws CertificateException {
+        @Override
+        public void checkServerTrusted(X509Certificate[] certs, String authType) throws CertificateException {
             pkix.checkServerTrusted(certs, authType);
             if (certs == null || certs.length == 0 || !Certificates.matchesHost(certs[0], host)) {
                 throw new CertificateException("No subject alternative name of the server certificate matches '"
                         + host + "'");
             }
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] certs, String authType, SSLEngine engine)
-                throws CertificateException {
-            check(certs, authType);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] certs, String authType, Socket socket)
-                throws CertificateException {
-            check(certs, authType);
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] certs, String authType) throws CertificateException {
-            check(certs, authType);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] certs, String authType, SSLEngine engine)
-                throws CertificateException {
-            throw new CertificateException("a device does not accept clients");
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] certs, String authType, Socket socket)
-                throws CertificateException {
-            throw new CertificateException("a device does not accept clients");
         }
 
         @Override

@@ -1,10 +1,10 @@
 package dev.iotjwt.bench;
 
-import dev.iotjwt.broker.BrokerListener;
 import dev.iotjwt.broker.BrokerSettings;
 import dev.iotjwt.broker.LocalBroker;
 import dev.iotjwt.broker.Registry;
 import dev.iotjwt.testsupport.Fixtures;
+import dev.iotjwt.testsupport.RecordingListener;
 import dev.iotjwt.testsupport.net.MqttMode;
 import dev.iotjwt.testsupport.net.RawMode;
 import dev.iotjwt.testsupport.net.RawTestServer;
@@ -23,7 +23,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -59,23 +58,10 @@ class LoadBenchTest {
     void aFleetConnectsToTheBridgeIsHeldAndPublishes(boolean nativeTls) throws Exception {
         engine(nativeTls);
         LoadBench.Fleet fleet = fleet(6);
-        AtomicInteger accepted = new AtomicInteger();
-        AtomicInteger messages = new AtomicInteger();
+        RecordingListener heard = new RecordingListener();
         Registry registry = Registry.load(dir.resolve("fleet").resolve("registry.json"));
         try (LocalBroker broker = LocalBroker.start(new BrokerSettings(registry, "127.0.0.1", 0, dir.resolve("state"),
-                List.of("localhost"), false, true, Duration.ofMinutes(10), Fixtures.CLOCK), new BrokerListener() {
-                    @Override
-                    public void event(Event e) {
-                        if (e.kind().equals("accepted")) {
-                            accepted.incrementAndGet();
-                        }
-                    }
-
-                    @Override
-                    public void message(Message m) {
-                        messages.incrementAndGet();
-                    }
-                })) {
+                List.of("localhost"), false, true, Duration.ofMinutes(10), Fixtures.CLOCK), heard)) {
             List<X509Certificate> roots = dev.iotjwt.tls.CaBundle.fromFiles(List.of(broker.pki().caFile()),
                     Fixtures.NOW).certificates();
             LoadBench.Settings s = new LoadBench.Settings(new InetSocketAddress(InetAddress.getLoopbackAddress(),
@@ -88,11 +74,11 @@ class LoadBenchTest {
             assertThat(r.tls()).isEqualTo(nativeTls ? "BoringSSL" : "JDK");
             assertThat(r.connect().p50()).isPositive();
             assertThat(r.published()).isGreaterThanOrEqualTo(6);
-            assertThat(accepted.get()).isEqualTo(6);
-            for (int i = 0; i < 100 && messages.get() < r.published(); i++) {
+            assertThat(heard.events.stream().filter(e -> e.kind().equals("accepted"))).hasSize(6);
+            for (int i = 0; i < 100 && heard.messages.size() < r.published(); i++) {
                 Thread.sleep(20);
             }
-            assertThat((long) messages.get()).isEqualTo(r.published());
+            assertThat((long) heard.messages.size()).isEqualTo(r.published());
         }
     }
 
