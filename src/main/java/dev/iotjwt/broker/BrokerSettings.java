@@ -29,11 +29,12 @@ import java.util.List;
  * @param apiPort        the port of the device manager REST API on the same address; 0 picks a free one, -1 (the
  *                       default) serves no API
  * @param apiToken       the bearer token every API request must carry, or null for none
+ * @param threads        the event-loop threads serving devices; 0: {@link #defaultThreads()}
  */
 public record BrokerSettings(Registry registry, String bind, int port, Path stateDir, List<String> hostnames,
                              boolean requireSni, boolean strict, Duration skew, Clock clock, Duration connectTimeout,
                              int maxConnecting, TlsProfile tlsProfile, boolean nativeTls, int apiPort,
-                             String apiToken) {
+                             String apiToken, int threads) {
     /** The {@link #apiPort} of a bridge without the device manager API. */
     public static final int NO_API = -1;
 
@@ -55,6 +56,38 @@ public record BrokerSettings(Registry registry, String bind, int port, Path stat
         if (apiPort < NO_API || apiPort > 65535) {
             throw new IllegalArgumentException("apiPort must be -1 (none) or a TCP port");
         }
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be 0 (the default) or more");
+        }
+    }
+
+    /** Settings with the device manager API on {@code apiPort} and the default number of threads. */
+    public BrokerSettings(Registry registry, String bind, int port, Path stateDir, List<String> hostnames,
+                          boolean requireSni, boolean strict, Duration skew, Clock clock, Duration connectTimeout,
+                          int maxConnecting, TlsProfile tlsProfile, boolean nativeTls, int apiPort, String apiToken) {
+        this(registry, bind, port, stateDir, hostnames, requireSni, strict, skew, clock, connectTimeout,
+                maxConnecting, tlsProfile, nativeTls, apiPort, apiToken, 0);
+    }
+
+    /**
+     * The event-loop threads serving devices when none are given: half the processors, at least one. A local
+     * bridge shares its machine with the devices, simulators and tests it serves. A connect costs the bridge about
+     * 0.65 ms of CPU, TLS handshake and token included, so one thread serves some 1,500 a second; on two cores, two
+     * threads took turns with the devices' own and the slowest connects waited longer (docs/performance.md).
+     */
+    public static int defaultThreads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    }
+
+    /** The event-loop threads this bridge runs: {@link #threads} when given, else {@link #defaultThreads()}. */
+    public int eventLoopThreads() {
+        return threads > 0 ? threads : defaultThreads();
+    }
+
+    /** These settings with {@code n} event-loop threads (0: the default). */
+    public BrokerSettings withThreads(int n) {
+        return new BrokerSettings(registry, bind, port, stateDir, hostnames, requireSni, strict, skew, clock,
+                connectTimeout, maxConnecting, tlsProfile, nativeTls, apiPort, apiToken, n);
     }
 
     /** Settings without the device manager API. */
@@ -68,7 +101,7 @@ public record BrokerSettings(Registry registry, String bind, int port, Path stat
     /** These settings with the device manager API on {@code port} (0: any free one), {@code token} or null. */
     public BrokerSettings withApi(int port, String token) {
         return new BrokerSettings(registry, bind, this.port, stateDir, hostnames, requireSni, strict, skew, clock,
-                connectTimeout, maxConnecting, tlsProfile, nativeTls, port, token);
+                connectTimeout, maxConnecting, tlsProfile, nativeTls, port, token, threads);
     }
 
     /** Whether the bridge serves the device manager API. */
@@ -80,7 +113,7 @@ public record BrokerSettings(Registry registry, String bind, int port, Path stat
     @Override
     public String toString() {
         return "BrokerSettings[bind=" + bind + ", port=" + port + ", stateDir=" + stateDir + ", apiPort=" + apiPort
-                + ", apiToken=" + (apiToken == null ? "none" : "<set>") + "]";
+                + ", apiToken=" + (apiToken == null ? "none" : "<set>") + ", threads=" + threads + "]";
     }
 
     /** Settings with the bridge's own TLS choice, native where it loads. */
@@ -94,7 +127,7 @@ public record BrokerSettings(Registry registry, String bind, int port, Path stat
     /** These settings with another TLS profile and provider. */
     public BrokerSettings withTls(TlsProfile profile, boolean nativeProvider) {
         return new BrokerSettings(registry, bind, port, stateDir, hostnames, requireSni, strict, skew, clock,
-                connectTimeout, maxConnecting, profile, nativeProvider, apiPort, apiToken);
+                connectTimeout, maxConnecting, profile, nativeProvider, apiPort, apiToken, threads);
     }
 
     /** Settings with the default limit of connections waiting for their CONNECT ({@link #MAX_CONNECTING}). */

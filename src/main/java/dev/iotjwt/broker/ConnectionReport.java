@@ -25,13 +25,15 @@ final class ConnectionReport {
     private final Instant start;
     private final long startNanos = System.nanoTime();
     private InetSocketAddress remote;
-    private String local;
+    private InetSocketAddress local;
     private java.util.function.Supplier<StepResult> tlsStep;
     private StepResult tls;
     private String sni;
     private String device;
-    private final Map<String, Map<String, String>> facts = new LinkedHashMap<>();
-    private final Map<String, List<Finding>> findings = new LinkedHashMap<>();
+    // made at the first fact or finding: most held connections never have one, and every object a held connection
+    // keeps is copied by the young collection that finds it (docs/performance.md)
+    private Map<String, Map<String, String>> facts = Map.of();
+    private Map<String, List<Finding>> findings = Map.of();
     private long mqttStartNanos;
     private int telemetry;
     private long telemetryBytes;
@@ -45,7 +47,7 @@ final class ConnectionReport {
 
     void accepted(InetSocketAddress remote, InetSocketAddress local) {
         this.remote = remote;
-        this.local = local == null ? "-" : local.getAddress().getHostAddress() + ":" + local.getPort();
+        this.local = local;
     }
 
     void tls(java.util.function.Supplier<StepResult> step, String sni) {
@@ -59,10 +61,16 @@ final class ConnectionReport {
     }
 
     void fact(String step, String key, String value) {
+        if (facts.isEmpty()) {
+            facts = new LinkedHashMap<>();
+        }
         facts.computeIfAbsent(step, s -> new LinkedHashMap<>()).merge(key, value, (a, b) -> a + "; " + b);
     }
 
     void finding(String step, Finding f) {
+        if (findings.isEmpty()) {
+            findings = new LinkedHashMap<>();
+        }
         findings.computeIfAbsent(step, s -> new ArrayList<>()).add(f);
     }
 
@@ -93,7 +101,7 @@ final class ConnectionReport {
         Map<String, String> tcp = new LinkedHashMap<>();
         String from = remote == null ? "-" : remote.getAddress().getHostAddress() + ":" + remote.getPort();
         tcp.put("from", from);
-        tcp.put("to", local);
+        tcp.put("to", local == null ? "-" : local.getAddress().getHostAddress() + ":" + local.getPort());
         tcp.put("accepted", Times.iso(start));
         steps.add(step("tcp", "accepted from " + from, tcp, "tcp", 0));
         if (tls == null) {

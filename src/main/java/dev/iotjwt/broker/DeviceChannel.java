@@ -15,8 +15,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -54,7 +52,15 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
     /** How far the connection got while it waits for its CONNECT: 0 no byte, 1 TLS under way, 2 TLS done. */
     private volatile int progress;
     private ScheduledFuture<?> connectDeadline;
-    private ScheduledFuture<?> expiry;
+    /**
+     * Once connected, one timer for both deadlines, the keep-alive (no packet for the idle limit) and the token's
+     * exp + skew: it is set for the nearer one and set again when it fires early. One scheduled task a held
+     * connection instead of two and a handler, which a young collection no longer copies (docs/performance.md).
+     */
+    private ScheduledFuture<?> sessionTimer;
+    private long idleNanos;
+    private long closeAtNanos;
+    private long lastPacketNanos;
 
     DeviceChannel(Bridge bridge) {
         this.bridge = bridge;
@@ -152,11 +158,6 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        if (evt instanceof IdleStateEvent) {
-            apply(bridge.policy().onTimer(session, DevicePolicy.Timer.KEEPALIVE, bridge.clock().instant(),
-                    bridge.settings().connectTimeout(), address()));
-            return;
-        }
         super.userEventTriggered(ctx, evt);
     }
 
@@ -169,6 +170,7 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
+        lastPacketNanos = System.nanoTime();
         Packet p;
         try {
             p = MqttPackets.of(m);
@@ -210,7 +212,7 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         leaveWaitingRoom();
         cancel(connectDeadline);
-        cancel(expiry);
+        cancel(sessionTimer);
         if (session.device() != null) {
             bridge.store().disconnect(session.device(), this);
         }
@@ -289,12 +291,39 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
         if (older != null) {
             older.ctx.executor().execute(older::takenOver);
         }
-        long delay = Math.max(0, Duration.between(now, a.closeAt()).toMillis());
-        expiry = ctx.executor().schedule(() -> apply(bridge.policy().onTimer(session,
-                DevicePolicy.Timer.TOKEN_EXPIRED, bridge.clock().instant(), bridge.settings().connectTimeout(),
-                address())), delay, TimeUnit.MILLISECONDS);
-        ctx.pipeline().addBefore(ctx.name(), "keepalive", new IdleStateHandler(a.idleLimit().toMillis(), 0, 0,
-                TimeUnit.MILLISECONDS));
+        long start = System.nanoTime();
+        lastPacketNanos = start;
+        idleNanos = a.idleLimit().toNanos();
+        closeAtNanos = start + Math.max(0, Duration.between(now, a.closeAt()).toNanos());
+        armSessionTimer(start);
+    }
+
+    private void armSessionTimer(long nowNanos) {
+        long next = Math.min(lastPacketNanos + idleNanos, closeAtNanos);
+        sessionTimer = ctx.executor().schedule(this::sessionTimer, Math.max(0, next - nowNanos), TimeUnit.NANOSECONDS);
+    }
+
+    private void sessionTimer() {
+        sessionTimer = null;
+        if (closing || draining || !ctx.channel().isActive()) {
+            return;
+        }
+        long t = System.nanoTime();
+        DevicePolicy.Timer which;
+        if (t - closeAtNanos >= 0) {
+            which = DevicePolicy.Timer.TOKEN_EXPIRED;
+        } else if (t - lastPacketNanos >= idleNanos) {
+            which = DevicePolicy.Timer.KEEPALIVE;
+            lastPacketNanos = t;
+        } else {
+            armSessionTimer(t);
+            return;
+        }
+        apply(bridge.policy().onTimer(session, which, bridge.clock().instant(), bridge.settings().connectTimeout(),
+                address()));
+        if (!closing && !draining && ctx.channel().isActive()) {
+            armSessionTimer(System.nanoTime());
+        }
     }
 
     private void takenOver() {

@@ -127,8 +127,7 @@ public final class LocalBroker implements AutoCloseable {
         Bridge bridge = new Bridge(settings, policy, store, tls, listener);
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(Math.max(1, Runtime.getRuntime()
-                .availableProcessors()), r -> {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(settings.eventLoopThreads(), r -> {
             Thread t = new Thread(r, "iotjwt-bridge");
             t.setDaemon(true);
             return t;

@@ -102,7 +102,7 @@ class PacketOrderTest {
         badToken = TokenForge.es256(g.generateKeyPair().getPrivate()).claims(NOW, NOW + 3600, "my-project").build();
         Registry r = new Registry("my-project", "us-central1", "my-registry", new LinkedHashMap<>());
         for (String id : List.of("dev-a", "dev-b", "dev-n", "dev-q", "dev-k", "dev-e", "dev-t", "dev-s", "dev-u",
-                "dev-r1", "dev-r2", "dev-w")) {
+                "dev-r1", "dev-r2", "dev-w", "dev-kp", "dev-ep")) {
             r = r.with(Registry.deviceOf(id, Fixtures.key("p256_public.pem"), null));
         }
         r = r.with(Registry.deviceOf("dev-c", Fixtures.key("p256_public.pem"), bytes("{\"led\":1}")));
@@ -492,6 +492,41 @@ class PacketOrderTest {
             assertThat(took).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(8));
         }
         assertThat(awaitEvent("mqtt.keepalive", "dev-k").kind()).isEqualTo("dropped");
+    }
+
+    @Test
+    void aDeviceThatPingsWithinItsKeepAliveStaysAndIsClosedOnceItFallsSilent() throws Exception {
+        try (RawDevice d = RawDevice.open(tls, broker.port(), Duration.ofSeconds(8))) {
+            d.write(connect("dev-kp", token, 1, null));
+            assertThat(d.read().body()).containsExactly(0, 0);
+            // 1.5 s allowed; a ping every 0.6 s for 4 s, well past that, keeps the connection
+            for (int i = 0; i < 7; i++) {
+                Thread.sleep(600);
+                assertThat(d.alive()).as("alive after %d pings", i).isTrue();
+            }
+            long silent = System.nanoTime();
+            assertThat(d.closedByBroker()).as("closed within 8 s of falling silent").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - silent)).isBetween(Duration.ofMillis(1000),
+                    Duration.ofSeconds(4));
+        }
+        assertThat(awaitEvent("mqtt.keepalive", "dev-kp").kind()).isEqualTo("dropped");
+    }
+
+    @Test
+    void aDeviceThatKeepsPingingIsStillClosedWhenItsTokenExpiresPlusTheSkew() throws Exception {
+        String shortLived = TokenForge.es256(ec).claims(NOW, NOW + 2, "my-project").build();
+        try (RawDevice d = RawDevice.open(tls, broker.port(), Duration.ofSeconds(2))) {
+            d.write(connect("dev-ep", shortLived, 1, null));
+            assertThat(d.read().body()).containsExactly(0, 0);
+            // a ping every 0.4 s, well within the 1.5 s the keep-alive allows, until the broker closes
+            boolean alive = true;
+            for (int i = 0; i < 30 && alive; i++) {
+                Thread.sleep(400);
+                alive = d.alive();
+            }
+            assertThat(alive).as("closed for its token while pinging, within 12 s").isFalse();
+        }
+        assertThat(awaitEvent("jwt.exp.expired", "dev-ep").kind()).isEqualTo("dropped");
     }
 
     @Test

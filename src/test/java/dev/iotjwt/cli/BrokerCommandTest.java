@@ -179,6 +179,12 @@ class BrokerCommandTest {
             assertThat(wait.exitCode()).as(timeout).isEqualTo(2);
             assertThat(wait.err()).contains("--connect-timeout must be from 1s to 1h");
         }
+        for (String threads : List.of("0", "-1", "257")) {
+            CliRun t = CliRun.run("broker", "--device", "dev-ec=" + Fixtures.key("p256_public.pem"),
+                    "--threads", threads, "--state-dir", home.toString());
+            assertThat(t.exitCode()).as(threads).isEqualTo(2);
+            assertThat(t.err()).contains("--threads must be from 1 to 256");
+        }
     }
 
     @Test

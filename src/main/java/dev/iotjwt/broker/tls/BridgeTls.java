@@ -21,7 +21,7 @@ import javax.net.ssl.SSLException;
  * The bridge's server TLS: the main context, an optional placeholder context for devices without SNI, and the
  * per-ClientHello choice between them.
  *
- * <p>Provider: BoringSSL (Netty's {@link SslProvider#OPENSSL} through netty-tcnative) when {@code preferNative} and
+ * <p>Provider: BoringSSL (Netty's {@link SslProvider#OPENSSL_REFCNT} through netty-tcnative) when {@code preferNative} and
  * it loads, else the JDK's engine. Renegotiation is off on both: BoringSSL refuses it; for the JDK engine,
  * {@link #create} sets the JVM-wide system property {@code jdk.tls.rejectClientInitiatedRenegotiation=true} unless
  * it is already set (the JDK reads it once, when its TLS server classes load; an explicit {@code false} given on
@@ -109,7 +109,7 @@ public final class BridgeTls {
         Objects.requireNonNull(key, "key");
         // the reference-counted engine: the SslHandler frees its native state when the connection ends, without a
         // finalizer keeping every closed connection's engine alive until a full GC
-        SslProvider provider = preferNative && OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+        SslProvider provider = preferNative && OpenSsl.isAvailable() ? SslProvider.OPENSSL_REFCNT : SslProvider.JDK;
         if (provider == SslProvider.JDK && System.getProperty(RENEGOTIATION_PROPERTY) == null) {
             System.setProperty(RENEGOTIATION_PROPERTY, "true");
         }

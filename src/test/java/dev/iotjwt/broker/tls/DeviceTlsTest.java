@@ -67,7 +67,7 @@ class DeviceTlsTest {
         }
         BridgeTls tls = BridgeTls.create(leaf.chain(), leaf.key(), placeholder.cert(), placeholder.key(),
                 List.of(NAME), requireSni, offer, nativeTls, caFile);
-        assertThat(tls.provider()).isEqualTo(nativeTls ? SslProvider.OPENSSL : SslProvider.JDK);
+        assertThat(tls.provider()).isEqualTo(nativeTls ? SslProvider.OPENSSL_REFCNT : SslProvider.JDK);
         return tls;
     }
 
