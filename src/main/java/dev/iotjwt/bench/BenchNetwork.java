@@ -71,7 +71,7 @@ final class BenchNetwork implements AutoCloseable {
      */
     static BenchNetwork open(InetSocketAddress address, String host, List<X509Certificate> roots, Instant verifyAt,
                              Duration timeout, boolean preferNative) throws GeneralSecurityException, SSLException {
-        SslProvider provider = preferNative && OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+        SslProvider provider = preferNative && OpenSsl.isAvailable() ? SslProvider.OPENSSL_REFCNT : SslProvider.JDK;
         if (provider == SslProvider.JDK && System.getProperty("jdk.tls.namedGroups") == null) {
             // P-256 key exchange first, as embedded TLS stacks offer it (the JDK's default x25519 has no native
             // implementation here); set after Netty's OpenSsl class has loaded, which logs the property otherwise
@@ -83,7 +83,7 @@ final class BenchNetwork implements AutoCloseable {
                 // the host name is checked by HostChecking against the name asked for, not against SNI
                 .endpointIdentificationAlgorithm(null)
                 .protocols("TLSv1.3", "TLSv1.2");
-        if (provider == SslProvider.OPENSSL) {
+        if (provider == SslProvider.OPENSSL_REFCNT) {
             // P-256 first, as embedded TLS stacks offer it
             b.option(OpenSslContextOption.GROUPS, new String[] {"P-256", "X25519", "P-384"});
         }
@@ -100,7 +100,7 @@ final class BenchNetwork implements AutoCloseable {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         return new BenchNetwork(group, bootstrap, tls, host, address,
-                provider == SslProvider.OPENSSL ? "BoringSSL" : "JDK");
+                provider == SslProvider.OPENSSL_REFCNT ? "BoringSSL" : "JDK");
     }
 
     /** "BoringSSL" or "JDK". */
