@@ -286,6 +286,8 @@ final class DeviceChannel extends ChannelInboundHandlerAdapter {
     private void accept(Action.Accept a, Instant now) {
         leaveWaitingRoom();
         cancel(connectDeadline);
+        // a cancelled task is out of the event loop's queue, but the field would keep it for the connection's life
+        connectDeadline = null;
         report.device(a.device());
         DeviceChannel older = bridge.store().connect(a.device(), this);
         if (older != null) {
