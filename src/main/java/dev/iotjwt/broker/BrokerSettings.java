@@ -61,14 +61,6 @@ public record BrokerSettings(Registry registry, String bind, int port, Path stat
         }
     }
 
-    /** Settings with the device manager API on {@code apiPort} and the default number of threads. */
-    public BrokerSettings(Registry registry, String bind, int port, Path stateDir, List<String> hostnames,
-                          boolean requireSni, boolean strict, Duration skew, Clock clock, Duration connectTimeout,
-                          int maxConnecting, TlsProfile tlsProfile, boolean nativeTls, int apiPort, String apiToken) {
-        this(registry, bind, port, stateDir, hostnames, requireSni, strict, skew, clock, connectTimeout,
-                maxConnecting, tlsProfile, nativeTls, apiPort, apiToken, 0);
-    }
-
     /**
      * The event-loop threads serving devices when none are given: half the processors, at least one. A local
      * bridge shares its machine with the devices, simulators and tests it serves. A connect costs the bridge about
@@ -95,7 +87,7 @@ public record BrokerSettings(Registry registry, String bind, int port, Path stat
                           boolean requireSni, boolean strict, Duration skew, Clock clock, Duration connectTimeout,
                           int maxConnecting, TlsProfile tlsProfile, boolean nativeTls) {
         this(registry, bind, port, stateDir, hostnames, requireSni, strict, skew, clock, connectTimeout,
-                maxConnecting, tlsProfile, nativeTls, NO_API, null);
+                maxConnecting, tlsProfile, nativeTls, NO_API, null, 0);
     }
 
     /** These settings with the device manager API on {@code port} (0: any free one), {@code token} or null. */

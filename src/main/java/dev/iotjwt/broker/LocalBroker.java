@@ -266,6 +266,11 @@ public final class LocalBroker implements AutoCloseable {
         return settings;
     }
 
+    /** How many event-loop threads serve devices. */
+    public int threads() {
+        return ((io.netty.util.concurrent.MultithreadEventExecutorGroup) group).executorCount();
+    }
+
     /** Which TLS implementation serves devices: "BoringSSL" or "JDK". */
     public String tlsProvider() {
         return bridge.tls().server().provider();

@@ -110,6 +110,7 @@ final class BrokerLog implements BrokerListener {
             o.addProperty("ca", broker.pki().caFile().toAbsolutePath().toString());
             o.addProperty("tlsProvider", broker.tlsProvider());
             o.addProperty("tlsProfile", broker.settings().tlsProfile().cliName());
+            o.addProperty("threads", broker.threads());
             o.addProperty("requireSni", broker.settings().requireSni());
             o.addProperty("strict", broker.settings().strict());
             o.addProperty("crypto", crypto);

@@ -437,8 +437,9 @@ class BrokerCommandTest {
         String wrongAudience = dev.iotjwt.testsupport.TokenForge.es256(ec).claims(now, now + 1200, "other-project")
                 .build();
         try (Running broker = new Running(env, "broker", "--registry", registryFile().toString(), "--port", "0",
-                "--log-format", "json", "--stop-after", "60s")) {
+                "--log-format", "json", "--stop-after", "60s", "--threads", "3")) {
             JsonObject started = awaitJson(broker, "started", o -> true);
+            assertThat(started.get("threads").getAsInt()).isEqualTo(3);
             int port = started.get("port").getAsInt();
             assertThat(port).isPositive();
             assertThat(started.get("ca").getAsString()).isEqualTo(home.resolve("broker").resolve("ca.pem")

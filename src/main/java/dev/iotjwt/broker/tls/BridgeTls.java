@@ -21,11 +21,11 @@ import javax.net.ssl.SSLException;
  * The bridge's server TLS: the main context, an optional placeholder context for devices without SNI, and the
  * per-ClientHello choice between them.
  *
- * <p>Provider: BoringSSL (Netty's {@link SslProvider#OPENSSL_REFCNT} through netty-tcnative) when {@code preferNative} and
- * it loads, else the JDK's engine. Renegotiation is off on both: BoringSSL refuses it; for the JDK engine,
- * {@link #create} sets the JVM-wide system property {@code jdk.tls.rejectClientInitiatedRenegotiation=true} unless
- * it is already set (the JDK reads it once, when its TLS server classes load; an explicit {@code false} given on
- * the command line is respected). Protocols are TLS 1.2 and 1.3 unless the profile says otherwise.
+ * <p>Provider: BoringSSL (Netty's {@link SslProvider#OPENSSL_REFCNT} through netty-tcnative) when
+ * {@code preferNative} and it loads, else the JDK's engine. Renegotiation is off on both: BoringSSL refuses it;
+ * for the JDK engine, {@link #create} sets the JVM-wide system property
+ * {@code jdk.tls.rejectClientInitiatedRenegotiation=true} unless it is already set (the JDK reads it once, when its
+ * TLS server classes load; an explicit {@code false} given on the command line is respected). Protocols are TLS 1.2 and 1.3 unless the profile says otherwise.
  *
  * <p>Groups: applied per context on BoringSSL ({@link OpenSslContextOption#GROUPS}). The JDK engine of Java 17
  * cannot restrict groups per context (per engine needs Java 20); there the profile's groups are not enforced and
